@@ -1,0 +1,59 @@
+# Two commands for a fresh clone on a machine with Python 3.11+ and make:
+#   make run   - install, migrate, schedules, demo data; web + worker + beat (Ctrl-C stops all)
+#   make test  - install and run the whole suite on the embedded defaults (SQLite, no servers)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+# Service URLs for `make test-services`; CI and a developer with local servers can override.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ohmanager
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-services lint check-deploy migrate clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11+ is needed (set PYTHON=python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-run
+
+migrate: $(VENV)/.installed-run
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+
+run: migrate
+	$(MANAGE) setup_periodic_tasks
+	$(MANAGE) load_demo_data
+	@echo "API: http://127.0.0.1:8000/api/v1/  docs: http://127.0.0.1:8000/api/docs/"
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+
+test: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u EMAIL_URL -u EMAIL_HOST \
+		-u AWS_STORAGE_BUCKET_NAME OHMANAGER_IGNORE_DOTENV=1 \
+		$(BIN)/pytest -m "not services" $(PYTEST_ARGS)
+
+# The same suite against real PostgreSQL and Redis, plus the tests that need a real worker.
+test-services: $(VENV)/.installed-dev
+	OHMANAGER_IGNORE_DOTENV=1 OHMANAGER_SERVICES=1 DATABASE_URL=$(TEST_DATABASE_URL) \
+		REDIS_URL=$(TEST_REDIS_URL) $(BIN)/pytest --create-db $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+check-deploy: $(VENV)/.installed-run
+	DJANGO_SETTINGS_MODULE=ohmanager.settings.production \
+	DJANGO_SECRET_KEY="check-deploy-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
+	DJANGO_ALLOWED_HOSTS=api.ohmanager.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

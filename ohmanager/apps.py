@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OhManagerConfig(AppConfig):
+    name = "ohmanager"
+    verbose_name = "Oh Manager platform"

@@ -1,0 +1,17 @@
+"""Demo data for `make run`. Each app adds its part here as it grows; everything is idempotent."""
+
+from accounts.models import Member
+
+ADMIN_EMAIL = "admin@ohmanager.local"
+PERFORMER_EMAIL = "performer@ohmanager.local"
+
+
+def load(*, admin_password: str, performer_password: str) -> list[str]:
+    summary = []
+    if not Member.objects.filter(email=ADMIN_EMAIL).exists():
+        Member.objects.create_superuser(ADMIN_EMAIL, admin_password)
+        summary.append(f"created staff member {ADMIN_EMAIL}")
+    if not Member.objects.filter(email=PERFORMER_EMAIL).exists():
+        Member.objects.create_user(PERFORMER_EMAIL, performer_password, status=Member.Status.ACTIVE)
+        summary.append(f"created demo performer {PERFORMER_EMAIL}")
+    return summary

@@ -1,0 +1,24 @@
+"""The periodic tasks the platform needs, as code. `manage.py setup_periodic_tasks` writes them
+into django-celery-beat's tables, where staff can retune them in the admin."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PeriodicTaskSpec:
+    name: str
+    task: str
+    # Keys of django_celery_beat.models.CrontabSchedule (minute, hour, day_of_week, ...).
+    crontab: dict[str, str] = field(default_factory=dict)
+    queue: str | None = None
+    description: str = ""
+
+
+PERIODIC_TASKS: list[PeriodicTaskSpec] = [
+    PeriodicTaskSpec(
+        name="platform.clear_expired_admin_sessions",
+        task="ohmanager.tasks.clear_expired_admin_sessions",
+        crontab={"minute": "17", "hour": "4"},
+        description="Deletes expired back-office (Django) sessions every night.",
+    ),
+]

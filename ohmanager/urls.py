@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from ohmanager import views
+
+admin.site.site_header = "Oh Manager"
+admin.site.site_title = "Oh Manager back office"
+admin.site.index_title = "Back office"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("ohmanager.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+]
+
+handler400 = "ohmanager.views.bad_request"
+handler403 = "ohmanager.views.permission_denied"
+handler404 = "ohmanager.views.page_not_found"
+handler500 = "ohmanager.views.server_error"
