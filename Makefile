@@ -48,6 +48,7 @@ test-services: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 
 check-deploy: $(VENV)/.installed-run
 	DJANGO_SETTINGS_MODULE=ohmanager.settings.production \
