@@ -1,1 +1,324 @@
-# Models arrive with the issue that builds this app.
+"""The audition catalogue: one row per casting call, however many sites it was seen on.
+
+Crawled and staff-entered auditions are the same model; a crawled one carries the
+`SourceListing`s it was seen on. Derived columns (normalised title/company, the search
+document, trust score and flags) are kept current by `auditions.services` on every write.
+"""
+
+import uuid
+from datetime import date
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Rolling auditions (no deadline) sort after every dated one and never expire.
+ROLLING_DEADLINE = date(9999, 12, 31)
+
+
+class Category(models.TextChoices):
+    FILM = "film", _("Film")
+    DRAMA = "drama", _("Drama")
+    WEB_DRAMA = "web_drama", _("Web drama")
+    SHORT_FORM = "short_form", _("Short-form")
+    COMMERCIAL = "commercial", _("Commercial")
+    MUSIC_VIDEO = "music_video", _("Music video")
+    THEATER = "theater", _("Theater")
+    MUSICAL = "musical", _("Musical")
+    MODEL = "model", _("Model")
+    VOICE = "voice", _("Voice")
+    IDOL = "idol", _("Idol")
+    EXTRA = "extra", _("Extra")
+    OTHER = "other", _("Other")
+
+
+class Region(models.TextChoices):
+    SEOUL = "seoul", "서울"
+    BUSAN = "busan", "부산"
+    DAEGU = "daegu", "대구"
+    INCHEON = "incheon", "인천"
+    GWANGJU = "gwangju", "광주"
+    DAEJEON = "daejeon", "대전"
+    ULSAN = "ulsan", "울산"
+    SEJONG = "sejong", "세종"
+    GYEONGGI = "gyeonggi", "경기"
+    GANGWON = "gangwon", "강원"
+    CHUNGBUK = "chungbuk", "충북"
+    CHUNGNAM = "chungnam", "충남"
+    JEONBUK = "jeonbuk", "전북"
+    JEONNAM = "jeonnam", "전남"
+    GYEONGBUK = "gyeongbuk", "경북"
+    GYEONGNAM = "gyeongnam", "경남"
+    JEJU = "jeju", "제주"
+    NATIONWIDE = "nationwide", _("Nationwide")
+    ONLINE = "online", _("Online")
+    OVERSEAS = "overseas", _("Overseas")
+
+
+class PayType(models.TextChoices):
+    PAID = "paid", _("Paid")
+    UNPAID = "unpaid", _("Unpaid")
+    NEGOTIABLE = "negotiable", _("Negotiable")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class PayUnit(models.TextChoices):
+    PER_SESSION = "per_session", _("Per session")
+    DAY = "day", _("Per day")
+    PROJECT = "project", _("Per project")
+    MONTH = "month", _("Per month")
+
+
+class ApplyMethod(models.TextChoices):
+    IN_APP = "in_app", _("In the app")
+    EMAIL = "email", _("Email")
+    EXTERNAL_URL = "external_url", _("External site")
+    PHONE = "phone", _("Phone")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    ANY = "any", _("Any")
+
+
+class Source(models.Model):
+    """A site listings come from (a crawler's board) or "manual" for staff-entered ones."""
+
+    class Kind(models.TextChoices):
+        CRAWLER = "crawler", _("Crawler")
+        MANUAL = "manual", _("Manual")
+
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=120)
+    homepage_url = models.URLField(max_length=500, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CRAWLER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Audition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        EXPIRED = "expired", _("Expired")
+        HIDDEN = "hidden", _("Hidden")
+        MERGED = "merged", _("Merged into another")
+
+    # Only these are ever shown to performers; draft, hidden and merged ones are a 404.
+    PUBLIC_STATUSES = (Status.OPEN, Status.CLOSED, Status.EXPIRED)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(max_length=300)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.OTHER)
+    company = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    production_type = models.CharField(max_length=100, blank=True)
+    director = models.CharField(max_length=100, blank=True)
+    casting_director = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=16, choices=Region.choices, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+
+    pay_type = models.CharField(max_length=16, choices=PayType.choices, default=PayType.UNKNOWN)
+    pay_amount_min = models.PositiveBigIntegerField(null=True, blank=True)
+    pay_amount_max = models.PositiveBigIntegerField(null=True, blank=True)
+    pay_unit = models.CharField(max_length=16, choices=PayUnit.choices, blank=True)
+    pay_currency = models.CharField(max_length=3, default="KRW")
+    pay_raw = models.CharField(max_length=300, blank=True)
+
+    deadline = models.DateField(null=True, blank=True, help_text=_("Empty = rolling."))
+    deadline_raw = models.CharField(max_length=100, blank=True)
+    shoot_start = models.DateField(null=True, blank=True)
+    shoot_end = models.DateField(null=True, blank=True)
+    posted_at = models.DateTimeField(default=timezone.now)
+
+    apply_method = models.CharField(
+        max_length=16, choices=ApplyMethod.choices, default=ApplyMethod.EXTERNAL_URL
+    )
+    apply_target = models.CharField(max_length=500, blank=True)
+    required_media = models.JSONField(default=list, blank=True)
+    contact_raw = models.CharField(max_length=500, blank=True)
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    trust_score = models.PositiveSmallIntegerField(default=100)
+    trust_flags = models.JSONField(default=list, blank=True, editable=False)
+    # Fields a staff member edited; crawls never overwrite them.
+    staff_locked_fields = models.JSONField(default=list, blank=True, editable=False)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+
+    # Derived, maintained by the services.
+    title_norm = models.CharField(max_length=300, blank=True, editable=False)
+    company_norm = models.CharField(max_length=200, blank=True, editable=False)
+    # Character bigrams + unigrams under the `simple` config (auditions/search.py). PostgreSQL
+    # only; NULL on SQLite, where search falls back to `contains`.
+    search_vector = SearchVectorField(null=True, editable=False)
+    # Non-null sort keys, so keyset pagination can compare rows without NULL special cases.
+    deadline_sort = models.GeneratedField(
+        expression=Coalesce("deadline", Value(ROLLING_DEADLINE)),
+        output_field=models.DateField(),
+        db_persist=True,
+    )
+    pay_sort = models.GeneratedField(
+        expression=Coalesce("pay_amount_max", "pay_amount_min", Value(0)),
+        output_field=models.BigIntegerField(),
+        db_persist=True,
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        indexes = [
+            # One per public ordering, led by status (every list filters on it).
+            models.Index(fields=["status", "-posted_at", "-id"], name="audition_status_posted"),
+            models.Index(fields=["status", "deadline_sort", "id"], name="audition_status_deadline"),
+            models.Index(fields=["status", "-pay_sort", "-id"], name="audition_status_pay"),
+            models.Index(fields=["deadline", "title_norm"], name="audition_dedupe"),
+            models.Index(fields=["title_norm", "company_norm"], name="audition_repost"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pay_amount_min__isnull=True)
+                | Q(pay_amount_max__isnull=True)
+                | Q(pay_amount_min__lte=models.F("pay_amount_max")),
+                name="audition_pay_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(shoot_start__isnull=True)
+                | Q(shoot_end__isnull=True)
+                | Q(shoot_start__lte=models.F("shoot_end")),
+                name="audition_shoot_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.title or "").strip():
+            raise ValidationError({"title": _("A title is required.")})
+        if not isinstance(self.required_media, list):
+            raise ValidationError({"required_media": _("Must be a list.")})
+
+
+class Role(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="roles")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=200)
+    gender = models.CharField(max_length=8, choices=Gender.choices, default=Gender.ANY)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    height_min_cm = models.PositiveSmallIntegerField(null=True, blank=True)
+    height_max_cm = models.PositiveSmallIntegerField(null=True, blank=True)
+    headcount = models.PositiveSmallIntegerField(null=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_min__isnull=True)
+                | Q(age_max__isnull=True)
+                | Q(age_min__lte=models.F("age_max")),
+                name="role_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceListing(models.Model):
+    """One sighting of an audition on one site. Never deleted: `last_seen_at` says when the
+    crawler last found it."""
+
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="listings")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="listings")
+    url = models.URLField(max_length=1000)
+    canonical_url = models.URLField(max_length=1000)
+    external_id = models.CharField(max_length=200, blank=True)
+    # The listing whose content fills the audition; merged-in listings only add a source.
+    is_primary = models.BooleanField(default=True)
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    content_hash = models.CharField(max_length=64)
+    raw = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["first_seen_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="listing_unique_external_id",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "canonical_url"], name="listing_unique_canonical_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+
+class Bookmark(models.Model):
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="bookmarks")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "audition"], name="bookmark_unique"),
+        ]
+        indexes = [models.Index(fields=["member", "-created_at"], name="bookmark_member_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} → {self.audition_id}"
+
+
+class AuditionEvent(models.Model):
+    """The audit trail: who (a staff member, or nobody = a crawl or the system) changed what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated by a crawl")
+        EDITED = "edited", _("Edited by staff")
+        STATUS = "status", _("Status changed")
+        EXPIRED = "expired", _("Expired")
+        LISTING_MERGED = "listing_merged", _("Listing from another source merged in")
+        MERGED = "merged", _("Merged")
+
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField(max_length=16, choices=Action.choices)
+    # {field: [old, new]} for edits; free keys for merges.
+    changes = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["audition", "-created_at"], name="event_audition_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,4 +21,18 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         crontab={"minute": "17", "hour": "4"},
         description="Deletes expired back-office (Django) sessions every night.",
     ),
+    PeriodicTaskSpec(
+        name="auditions.expire_auditions",
+        task="auditions.tasks.expire_auditions",
+        # Hourly at :05 Seoul time, so yesterday's deadlines expire by 00:05; the list hides
+        # them even before it runs.
+        crontab={"minute": "5", "hour": "*"},
+        description="Marks open auditions past their deadline as expired.",
+    ),
+    PeriodicTaskSpec(
+        name="accounts.purge_expired_auth_records",
+        task="accounts.tasks.purge_expired_auth_records",
+        crontab={"minute": "37", "hour": "4"},
+        description="Deletes long-dead member sessions, expired codes and old sent emails.",
+    ),
 ]

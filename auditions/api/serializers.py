@@ -1,0 +1,151 @@
+"""Output shapes of the audition API (api.md).
+
+The declared fields document the shape for the OpenAPI schema; `to_representation` builds the
+same dict directly, because DRF's per-field machinery dominated the list's cost (field notes:
+"ModelSerializer field construction dominates serialisation cost"). test_api pins the shape.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from rest_framework import serializers
+
+from auditions.models import (
+    ApplyMethod,
+    Audition,
+    Category,
+    Gender,
+    PayType,
+    PayUnit,
+    Region,
+)
+from auditions.selectors import display_status
+
+
+class PaySerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=PayType.choices)
+    amount_min = serializers.IntegerField(allow_null=True)
+    amount_max = serializers.IntegerField(allow_null=True)
+    unit = serializers.ChoiceField(choices=PayUnit.choices, allow_null=True)
+    currency = serializers.CharField()
+    raw = serializers.CharField()
+
+
+class RoleSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    age_min = serializers.IntegerField(allow_null=True)
+    age_max = serializers.IntegerField(allow_null=True)
+    height_min_cm = serializers.IntegerField(allow_null=True)
+    height_max_cm = serializers.IntegerField(allow_null=True)
+    headcount = serializers.IntegerField(allow_null=True)
+    description = serializers.CharField()
+
+
+class SourceSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    url = serializers.URLField()
+
+
+class ApplySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=ApplyMethod.choices)
+    target = serializers.CharField()
+
+
+class TrustFlagSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class TrustSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    flags = TrustFlagSerializer(many=True)
+
+
+class AuditionSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    category = serializers.ChoiceField(choices=Category.choices)
+    company = serializers.CharField()
+    description = serializers.CharField()
+    production_type = serializers.CharField()
+    director = serializers.CharField()
+    casting_director = serializers.CharField()
+    region = serializers.ChoiceField(choices=Region.choices, allow_null=True)
+    location = serializers.CharField()
+    pay = PaySerializer()
+    deadline = serializers.DateField(allow_null=True, help_text="null = rolling")
+    shoot_start = serializers.DateField(allow_null=True)
+    shoot_end = serializers.DateField(allow_null=True)
+    posted_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["open", "closed", "expired"])
+    roles = RoleSerializer(many=True)
+    sources = SourceSerializer(many=True)
+    apply = ApplySerializer()
+    required_media = serializers.ListField(child=serializers.CharField())
+    trust = TrustSerializer()
+    is_bookmarked = serializers.BooleanField()
+
+    def to_representation(self, instance: Audition) -> dict[str, Any]:
+        today = self.context.get("today") or timezone.localdate()
+        return audition_dict(instance, today)
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _datetime(value: datetime) -> str:
+    # Times go out in the server's zone (Asia/Seoul) with their offset, as DRF would.
+    return timezone.localtime(value).isoformat()
+
+
+def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
+    return {
+        "id": str(audition.id),
+        "title": audition.title,
+        "category": audition.category,
+        "company": audition.company,
+        "description": audition.description,
+        "production_type": audition.production_type,
+        "director": audition.director,
+        "casting_director": audition.casting_director,
+        "region": audition.region or None,
+        "location": audition.location,
+        "pay": {
+            "type": audition.pay_type,
+            "amount_min": audition.pay_amount_min,
+            "amount_max": audition.pay_amount_max,
+            "unit": audition.pay_unit or None,
+            "currency": audition.pay_currency,
+            "raw": audition.pay_raw,
+        },
+        "deadline": _date(audition.deadline),
+        "shoot_start": _date(audition.shoot_start),
+        "shoot_end": _date(audition.shoot_end),
+        "posted_at": _datetime(audition.posted_at),
+        "status": display_status(audition, today),
+        "roles": [
+            {
+                "id": str(role.id),
+                "name": role.name,
+                "gender": role.gender,
+                "age_min": role.age_min,
+                "age_max": role.age_max,
+                "height_min_cm": role.height_min_cm,
+                "height_max_cm": role.height_max_cm,
+                "headcount": role.headcount,
+                "description": role.description,
+            }
+            for role in audition.roles.all()
+        ],
+        "sources": [
+            {"name": listing.source.name, "url": listing.url} for listing in audition.listings.all()
+        ],
+        "apply": {"method": audition.apply_method, "target": audition.apply_target},
+        "required_media": audition.required_media,
+        "trust": {"score": audition.trust_score, "flags": audition.trust_flags},
+        "is_bookmarked": bool(getattr(audition, "is_bookmarked", False)),
+    }

@@ -1,0 +1,178 @@
+"""Every read of the catalogue the API, admin, tasks and benchmarks need."""
+
+from datetime import date
+from uuid import UUID
+
+from django.contrib.postgres.search import SearchQueryField
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+
+from accounts.models import Member
+from auditions import search
+from auditions.models import Audition, Bookmark, Role, SourceListing
+from auditions.services import seoul_today
+
+# Columns the API shows; the search document, normalised copies and raw text stay behind.
+LIST_COLUMNS = (
+    "id",
+    "title",
+    "category",
+    "company",
+    "description",
+    "production_type",
+    "director",
+    "casting_director",
+    "region",
+    "location",
+    "pay_type",
+    "pay_amount_min",
+    "pay_amount_max",
+    "pay_unit",
+    "pay_currency",
+    "pay_raw",
+    "deadline",
+    "shoot_start",
+    "shoot_end",
+    "posted_at",
+    "apply_method",
+    "apply_target",
+    "required_media",
+    "status",
+    "trust_score",
+    "trust_flags",
+    "deadline_sort",
+    "pay_sort",
+)
+
+ORDERINGS = {
+    "deadline": ("deadline_sort", "id"),
+    "-posted_at": ("-posted_at", "-id"),
+    "-pay": ("-pay_sort", "-id"),
+}
+DEFAULT_ORDERING = "-posted_at"
+# With a search query and no explicit ordering, title matches come first.
+SEARCH_ORDERING = ("-title_hit", "-posted_at", "-id")
+
+
+class TsMatch(Func):
+    """`document @@ 'raw tsquery'::tsquery`: the raw query is cast, never parsed, so its
+    lexemes meet the stored bigrams exactly (to_tsquery would run a dictionary over them)."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, raw_query: str) -> None:
+        super().__init__(
+            F("search_vector"), Cast(Value(raw_query), output_field=SearchQueryField())
+        )
+
+
+def _visible(today: date) -> Q:
+    """What performers see by default: open and not past the deadline, even before the
+    expiry task has run (deadline_sort puts rolling calls at 9999-12-31)."""
+    return Q(status=Audition.Status.OPEN, deadline_sort__gte=today)
+
+
+def audition_status_filter(status: str, today: date) -> Q:
+    if status == Audition.Status.OPEN:
+        return _visible(today)
+    if status == Audition.Status.EXPIRED:
+        return Q(status=Audition.Status.EXPIRED) | Q(
+            status=Audition.Status.OPEN, deadline_sort__lt=today
+        )
+    return Q(status=status)
+
+
+def _with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
+    queryset = queryset.only(*LIST_COLUMNS).prefetch_related(
+        Prefetch("roles", queryset=Role.objects.order_by("position", "id")),
+        Prefetch(
+            "listings",
+            queryset=SourceListing.objects.select_related("source")
+            .only("id", "audition_id", "url", "first_seen_at", "source__name")
+            .order_by("first_seen_at", "id"),
+        ),
+    )
+    if member is not None and member.is_authenticated:
+        queryset = queryset.annotate(
+            is_bookmarked=Exists(Bookmark.objects.filter(member=member, audition_id=OuterRef("pk")))
+        )
+    return queryset
+
+
+def audition_search(queryset: QuerySet, query: str) -> QuerySet:
+    """Matches every word of `query` in the title, company or description, and annotates
+    `title_hit` (all words in the title) for ranking."""
+    if not search.query_words(query):
+        return queryset.annotate(title_hit=Value(False))
+    if connection.vendor == "postgresql":
+        return queryset.filter(TsMatch(search.tsquery(query))).annotate(
+            title_hit=TsMatch(search.tsquery(query, weight="A"))
+        )
+    # SQLite (local runs, `make test`): a plain contains search with the same semantics.
+    matches, in_title = Q(), Q()
+    for word in search.query_words(query):
+        matches &= (
+            Q(title__icontains=word) | Q(company__icontains=word) | Q(description__icontains=word)
+        )
+        in_title &= Q(title__icontains=word)
+    return queryset.filter(matches).annotate(
+        title_hit=Case(When(in_title, then=Value(True)), default=Value(False))
+    )
+
+
+def audition_list(
+    *,
+    member: Member | None = None,
+    filters: Q | None = None,
+    status: str | None = None,
+    query: str = "",
+    today: date | None = None,
+) -> QuerySet:
+    """Public auditions, open ones by default. The caller orders and pages (keyset)."""
+    today = today or seoul_today()
+    queryset = Audition.objects.filter(audition_status_filter(status or "open", today))
+    if filters is not None:
+        queryset = queryset.filter(filters)
+    if query:
+        queryset = audition_search(queryset, query)
+    return _with_related(queryset, member)
+
+
+def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:
+    return (
+        _with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
+        .filter(pk=audition_id)
+        .first()
+    )
+
+
+def bookmarked_auditions(*, member: Member) -> QuerySet:
+    """A member's bookmarks, newest first (order by `-bookmarked_at`, `-id`)."""
+    return _with_related(
+        Audition.objects.filter(
+            bookmarks__member=member, status__in=Audition.PUBLIC_STATUSES
+        ).annotate(bookmarked_at=F("bookmarks__created_at")),
+        member,
+    )
+
+
+def display_status(audition: Audition, today: date) -> str:
+    """What performers see: an open audition past its deadline is expired already."""
+    if audition.status == Audition.Status.OPEN and audition.deadline_sort < today:
+        return Audition.Status.EXPIRED
+    return audition.status

@@ -1,0 +1,69 @@
+"""Test data made through the services, so derived columns (search document, trust) are real."""
+
+import itertools
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+
+from accounts.models import Member
+from auditions import services
+from auditions.ingest import ListingData, RoleData
+from auditions.models import Audition
+
+_counter = itertools.count(1)
+
+
+def member(**fields) -> Member:
+    return Member.objects.create_user(
+        f"performer{next(_counter)}@example.com", "a-long-password-1", status="active", **fields
+    )
+
+
+def source(slug: str = "filmmakers", name: str = "Filmmakers") -> object:
+    return services.source_upsert(slug=slug, name=name, homepage_url=f"https://{slug}.example")
+
+
+def listing(**overrides) -> ListingData:
+    number = next(_counter)
+    fields = {
+        "source_slug": "filmmakers",
+        "url": f"https://filmmakers.example/actorCasting/{number}",
+        "external_id": str(number),
+        "title": f"단편영화 <여름> 배우 모집 {number}",
+        "category": "film",
+        "company": "필름공장",
+        "description": "20대 여자 배우를 찾습니다. 출연료 협의.",
+        "production_type": "단편영화",
+        "region": "seoul",
+        "pay_type": "paid",
+        "pay_amount_min": 100000,
+        "pay_amount_max": 150000,
+        "pay_unit": "day",
+        "deadline": timezone.localdate() + timedelta(days=10),
+        "apply_method": "email",
+        "apply_target": "casting@example.com",
+        "roles": [RoleData(name="수진", gender="female", age_min=20, age_max=29, headcount=1)],
+        "raw": {"title": "raw title"},
+    }
+    fields.update(overrides)
+    return ListingData(**fields)
+
+
+def audition(
+    *,
+    status: str = "open",
+    posted_at: datetime | None = None,
+    deadline: date | str | None = "default",
+    **overrides,
+) -> Audition:
+    """A crawled audition (source 'filmmakers' must exist: use the `source` fixture)."""
+    if deadline != "default":
+        overrides["deadline"] = deadline
+    if posted_at is not None:
+        overrides["posted_at"] = posted_at
+    result = services.audition_ingest_listing(listing=listing(**overrides))
+    found = Audition.objects.get(pk=result.audition_id)
+    if status != found.status:
+        Audition.objects.filter(pk=found.pk).update(status=status)
+        found.refresh_from_db()
+    return found
