@@ -1,6 +1,13 @@
 """Fixtures shared by every app's tests."""
 
+import email
+import email.policy
 import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 import pytest
 from rest_framework.test import APIClient
@@ -47,3 +54,63 @@ def celery_worker_on_redis(transactional_db, settings):
     ) as worker:
         yield worker
     app.conf.update(previous)
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on localhost: every message it accepts lands in `messages`."""
+
+    host: str
+    port: int
+    messages: list[email.message.EmailMessage] = field(default_factory=list)
+    _arrived: threading.Condition = field(default_factory=threading.Condition)
+
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd calls this hook
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._arrived:
+            self.messages.append(message)
+            self._arrived.notify_all()
+        return "250 Message accepted for delivery"
+
+    def wait_for(
+        self, predicate: Callable[[email.message.EmailMessage], bool], timeout: float = 20.0
+    ) -> email.message.EmailMessage:
+        """The first delivered message matching `predicate`, waiting up to `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while True:
+                for message in self.messages:
+                    if predicate(message):
+                        return message
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no matching email within {timeout}s: {self.messages}")
+                self._arrived.wait(remaining)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[SmtpServer]:
+    """Starts aiosmtpd on a free local port and points Django's SMTP backend at it, so the
+    code under test (in this process or a worker thread) really speaks SMTP."""
+    from aiosmtpd.controller import Controller
+
+    server = SmtpServer(host="127.0.0.1", port=_free_port())
+    controller = Controller(server, hostname=server.host, port=server.port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = server.host
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    try:
+        yield server
+    finally:
+        controller.stop()

@@ -195,7 +195,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        # simplejwt validates the token; then the server-side session it names must be live.
+        "accounts.authentication.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "ohmanager.pagination.CursorPage",
@@ -228,6 +229,18 @@ SIMPLE_JWT = {
     "USER_ID_FIELD": "id",
     "USER_ID_CLAIM": "sub",
 }
+# --- Accounts (sessions, codes, abuse limits) -----------------------------------------------
+# A session dies after this long without a request or refresh, and after the absolute limit.
+ACCOUNTS_SESSION_IDLE_TIMEOUT = timedelta(days=env.int("ACCOUNTS_SESSION_IDLE_DAYS", default=14))
+ACCOUNTS_SESSION_ABSOLUTE_TIMEOUT = timedelta(
+    days=env.int("ACCOUNTS_SESSION_ABSOLUTE_DAYS", default=60)
+)
+# A refresh token presented again within this many seconds of its rotation is answered 401
+# without revoking the session (an app retrying on a flaky network); later reuse revokes it.
+ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS = env.int("ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS", default=5)
+# Per-IP and per-address counters in the cache; off only for load tests.
+ACCOUNTS_THROTTLE_ENABLED = env.bool("ACCOUNTS_THROTTLE_ENABLED", default=True)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Oh Manager API",
     "DESCRIPTION": "Audition and casting calls for performers, gathered in one catalogue.",

@@ -1,0 +1,119 @@
+"""Input and output shapes of the accounts endpoints. No writes happen here."""
+
+from rest_framework import serializers
+
+from accounts.models import Member, MemberSession
+
+# No maximum below 128 (ASVS); a ceiling still keeps a hash of megabytes off the CPU.
+PASSWORD_MAX_LENGTH = 1024
+
+
+def password_field() -> serializers.CharField:
+    return serializers.CharField(
+        write_only=True, trim_whitespace=False, max_length=PASSWORD_MAX_LENGTH
+    )
+
+
+class SignupInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = password_field()
+    language = serializers.ChoiceField(choices=Member.Language.choices, required=False)
+
+
+class SignupOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    email = serializers.EmailField()
+    status = serializers.CharField()
+
+
+class EmailInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class CodeInput(EmailInput):
+    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+
+
+class LoginInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    password = password_field()
+
+
+class SessionRef(serializers.Serializer):
+    id = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class LoginOutput(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    session = SessionRef()
+
+
+class RefreshInput(serializers.Serializer):
+    refresh = serializers.CharField(max_length=2048)
+
+
+class RefreshOutput(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class SessionOutput(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MemberSession
+        fields = (
+            "id",
+            "created_at",
+            "last_seen_at",
+            "expires_at",
+            "user_agent",
+            "ip_address",
+            "current",
+        )
+
+    def get_current(self, session: MemberSession) -> bool:
+        current = getattr(self.context.get("request"), "auth", None)
+        return isinstance(current, MemberSession) and current.pk == session.pk
+
+
+class PasswordResetConfirmInput(CodeInput):
+    new_password = password_field()
+
+
+class PasswordChangeInput(serializers.Serializer):
+    current_password = password_field()
+    new_password = password_field()
+
+
+class PasswordChangeOutput(serializers.Serializer):
+    revoked_sessions = serializers.IntegerField()
+
+
+class ProfileOutput(serializers.Serializer):
+    display_name = serializers.CharField()
+
+
+class MemberOutput(serializers.ModelSerializer):
+    profile = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Member
+        fields = ("id", "email", "status", "language", "date_joined", "profile")
+
+    def get_profile(self, member: Member) -> ProfileOutput | None:
+        profile = getattr(member, "profile", None)
+        return ProfileOutput(profile).data if profile is not None else None
+
+
+class MemberUpdateInput(serializers.Serializer):
+    """Only these fields are writable; anything else in the body (status, is_staff, email) is
+    dropped by the serializer, never assigned."""
+
+    language = serializers.ChoiceField(choices=Member.Language.choices, required=False)
+
+
+class WithdrawInput(serializers.Serializer):
+    password = password_field()

@@ -1,0 +1,65 @@
+"""Bearer JWT + server-side session: the API's one authentication class.
+
+simplejwt alone never checks an access token against anything (field notes: simplejwt #744),
+so logout and revocation would not bite until expiry. Here each request also loads the session
+the token names -- one primary-key query joined to the member -- and refuses it when revoked,
+expired, idle too long or owned by a member who is no longer active.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+from accounts import selectors
+from accounts.models import Member, MemberSession
+from accounts.tokens import SESSION_CLAIM
+
+# last_seen_at is written at most this often per session, so most requests stay read-only.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+class SessionJWTAuthentication(JWTAuthentication):
+    """`request.user` is the member; `request.auth` is their live `MemberSession`."""
+
+    def authenticate(self, request: Request) -> tuple[Member, MemberSession] | None:
+        header = self.get_header(request)
+        if header is None:
+            return None
+        raw_token = self.get_raw_token(header)
+        if raw_token is None:
+            return None
+        try:
+            token = AccessToken(raw_token)
+        except TokenError as error:
+            raise exceptions.AuthenticationFailed(
+                "The access token is invalid or expired.", code="token_not_valid"
+            ) from error
+
+        session_id = token.get(SESSION_CLAIM)
+        member_id = token.get(api_settings.USER_ID_CLAIM)
+        if not isinstance(session_id, str) or not member_id:
+            raise exceptions.AuthenticationFailed(
+                "The access token names no session.", code="token_not_valid"
+            )
+        session = selectors.session_get_with_member(session_id=session_id)
+        now = timezone.now()
+        if (
+            session is None
+            or str(session.member_id) != str(member_id)
+            or not session.is_live(now)
+            or session.member.status != Member.Status.ACTIVE
+        ):
+            raise exceptions.AuthenticationFailed(
+                "The session has ended. Sign in again.", code="session_expired"
+            )
+        if now - session.last_seen_at >= TOUCH_INTERVAL:
+            # A plain UPDATE: no read-modify-write race with a concurrent refresh or revoke.
+            MemberSession.objects.filter(pk=session.pk).update(last_seen_at=now)
+            session.last_seen_at = now
+        return session.member, session

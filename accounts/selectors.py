@@ -1,0 +1,26 @@
+"""Every read of the accounts app that the API, admin and tasks need."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import Member, MemberSession, normalize_email
+
+
+def member_get_by_email(*, email: str) -> Member | None:
+    return Member.objects.filter(email=normalize_email(email)).first()
+
+
+def member_get_with_profile(*, member_id: str) -> Member:
+    return Member.objects.select_related("profile").get(pk=member_id)
+
+
+def session_get_with_member(*, session_id: str) -> MemberSession | None:
+    """The authentication check: one primary-key lookup joined to the member."""
+    return MemberSession.objects.select_related("member").filter(pk=session_id).first()
+
+
+def session_list_live(*, member: Member) -> QuerySet[MemberSession]:
+    """The member's sessions that still work (idle expiry is checked in Python by callers that
+    need it exactly; the list shows what has not been revoked or hit its absolute limit)."""
+    now = timezone.now()
+    return MemberSession.objects.filter(member=member, revoked_at__isnull=True, expires_at__gt=now)

@@ -1,0 +1,32 @@
+"""Thin tasks: take ids, call a service. Names starting with `send_` go to the `email` queue."""
+
+from smtplib import SMTPException
+from typing import Any
+
+from celery import shared_task
+
+from accounts import emails, services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,  # 1 s, 2 s, 4 s ... between tries
+    retry_backoff_max=10 * 60,
+    retry_jitter=True,
+    max_retries=8,
+    acks_late=True,  # idempotent: the outbox row makes a redelivery a no-op
+)
+def send_email_message(email_id: str, context: dict[str, Any]) -> bool:
+    return emails.email_deliver(email_id=email_id, context=context)
+
+
+@shared_task
+def purge_expired_auth_records() -> dict[str, int]:
+    """Nightly: drops dead sessions, used or expired codes and old sent emails. Idempotent."""
+    return services.auth_records_purge()
+
+
+@shared_task
+def purge_member_storage(prefix: str) -> int:
+    """Deletes a withdrawn member's files; running it twice deletes nothing the second time."""
+    return services.storage_prefix_purge(prefix=prefix)
