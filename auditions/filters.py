@@ -28,7 +28,7 @@ class AuditionFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Category.choices)
     region = django_filters.MultipleChoiceFilter(choices=Region.choices)
     gender = django_filters.ChoiceFilter(
-        choices=[(Gender.FEMALE, Gender.FEMALE.label), (Gender.MALE, Gender.MALE.label)],
+        choices=[(g.value, g.label) for g in (Gender.FEMALE, Gender.MALE)],
         method="skip",
         help_text="Auditions with a role for this gender (or for any gender).",
     )
