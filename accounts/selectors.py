@@ -16,7 +16,10 @@ def member_get_with_profile(*, member_id: str) -> Member:
 
 def session_get_with_member(*, session_id: str) -> MemberSession | None:
     """The authentication check: one primary-key lookup joined to the member."""
-    return MemberSession.objects.select_related("member").filter(pk=session_id).first()
+    try:
+        return MemberSession.objects.select_related("member").get(pk=session_id)
+    except MemberSession.DoesNotExist:
+        return None
 
 
 def session_list_live(*, member: Member) -> QuerySet[MemberSession]:
