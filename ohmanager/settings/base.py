@@ -291,6 +291,12 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Crawlers -------------------------------------------------------------------------------
+# Sites we crawl can reach a person: the user agent names this address (crawlers/scraper).
+CRAWLER_CONTACT_EMAIL = env.str("CRAWLER_CONTACT_EMAIL", default="crawler@ohmanager.kr")
+# Scrapy's HTTP cache spares the sites while developing spiders; on in local.py.
+CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=DEBUG)
+
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

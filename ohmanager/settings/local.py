@@ -9,3 +9,5 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["*"])
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+# Crawls from a laptop replay cached pages instead of hitting the sites again.
+CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=True)
