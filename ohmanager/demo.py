@@ -1,6 +1,7 @@
 """Demo data for `make run`. Each app adds its part here as it grows; everything is idempotent."""
 
 from accounts.models import Member
+from auditions import demo as auditions_demo
 
 ADMIN_EMAIL = "admin@ohmanager.local"
 PERFORMER_EMAIL = "performer@ohmanager.local"
@@ -14,4 +15,5 @@ def load(*, admin_password: str, performer_password: str) -> list[str]:
     if not Member.objects.filter(email=PERFORMER_EMAIL).exists():
         Member.objects.create_user(PERFORMER_EMAIL, performer_password, status=Member.Status.ACTIVE)
         summary.append(f"created demo performer {PERFORMER_EMAIL}")
+    summary += auditions_demo.load()
     return summary

@@ -314,3 +314,17 @@ def test_staff_create_has_no_source_and_its_roles(db):
     assert audition.status == "open" and not audition.listings.exists()
     assert Role.objects.get(audition=audition).name == "Narrator"
     assert "no_production_info" in [f["code"] for f in audition.trust_flags]
+
+
+def test_demo_data_loads_a_few_dozen_auditions_idempotently(db):
+    from auditions import demo
+
+    demo.load()
+    first = Audition.objects.count()
+    demo.load()
+
+    assert first == Audition.objects.count() >= 36
+    assert Audition.objects.filter(listings__source__slug="castingnote").count() >= 1
+    assert Audition.objects.filter(title__contains="English").exists()
+    merged = Audition.objects.get(title__startswith="창작 뮤지컬")
+    assert merged.listings.count() == 2
