@@ -25,7 +25,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohmanager.settings.test")
 os.environ.setdefault("OHMANAGER_IGNORE_DOTENV", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -76,6 +76,9 @@ urlpatterns = [
 ]
 
 
+PASSWORD = "bench-password-123"  # noqa: S105 - a throwaway test database
+
+
 def _time(client: Client, url: str, headers: dict, count: int) -> float:
     started = time.perf_counter()
     for _ in range(count):
@@ -96,9 +99,9 @@ def main() -> None:
         from accounts import services
         from accounts.models import Member
 
-        Member.objects.create_user("bench@example.kr", "bench-password-123", status="active")
+        Member.objects.create_user("bench@example.kr", PASSWORD, status="active")
         login = services.session_login(
-            email="bench@example.kr", password="bench-password-123", user_agent="bench", ip=None
+            email="bench@example.kr", password=PASSWORD, user_agent="bench", ip=None
         )
         bearer = {"HTTP_AUTHORIZATION": f"Bearer {login.tokens.access}"}
         variants = [
