@@ -1,5 +1,6 @@
 """Demo data for `make run`. Each app adds its part here as it grows; everything is idempotent."""
 
+from accounts import services as account_services
 from accounts.models import Member
 from auditions import demo as auditions_demo
 
@@ -15,5 +16,7 @@ def load(*, admin_password: str, performer_password: str) -> list[str]:
     if not Member.objects.filter(email=PERFORMER_EMAIL).exists():
         Member.objects.create_user(PERFORMER_EMAIL, performer_password, status=Member.Status.ACTIVE)
         summary.append(f"created demo performer {PERFORMER_EMAIL}")
+    # What activation gives every member: an empty profile and a storage prefix (idempotent).
+    account_services.profile_prepare(member=Member.objects.get(email=PERFORMER_EMAIL))
     summary += auditions_demo.load()
     return summary
