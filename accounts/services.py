@@ -600,6 +600,8 @@ def auth_records_purge() -> dict[str, int]:
     ).delete()
     codes, _ = VerificationCode.objects.filter(expires_at__lt=now - DEAD_CODE_RETENTION).delete()
     emails, _ = EmailMessage.objects.filter(
-        status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION
+        Q(status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION)
+        # left unsendable by a withdrawal (the address was blanked before the send)
+        | Q(to_email="", created_at__lt=now - SENT_EMAIL_RETENTION)
     ).delete()
     return {"sessions": sessions, "codes": codes, "emails": emails}
