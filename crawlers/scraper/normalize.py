@@ -97,6 +97,13 @@ _EN_DATE = re.compile(
     re.IGNORECASE,
 )
 
+# `18 Nov 2026`, as British sites write it.
+_EN_DATE_DMY = re.compile(
+    r"\b(\d{1,2})\s+(" + "|".join(sorted(_EN_MONTHS, key=len, reverse=True)) + r")"
+    r"\.?,?\s+(\d{4})\b",
+    re.IGNORECASE,
+)
+
 
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
@@ -158,6 +165,10 @@ def _first_date(text: str, *, today: date, prefer: str) -> date | None:
             candidates.append((match.start(), _safe_date(int(match.group(3)), month, day)))
         else:
             candidates.append((match.start(), _with_year(month, day, today, prefer)))
+    if match := _EN_DATE_DMY.search(text):
+        month = _EN_MONTHS[match.group(2).lower()]
+        day = _safe_date(int(match.group(3)), month, int(match.group(1)))
+        candidates.append((match.start(), day))
     # m/d and m.d only where no fuller form claimed the same digits.
     for match in _MD.finditer(text):
         if any(start <= match.start() < start + 10 for start, _ in candidates):
@@ -278,7 +289,7 @@ def parse_age(text: str | None, *, today: date | None = None) -> tuple[int | Non
     """(min, max) in years, either open. `20대 초반` → (20, 23); `20~30대` → (20, 39);
     `만 19세 이상` → (19, None); `25-35세` → (25, 35); `1998년생~2002년생` → ages today."""
     text = one_line(text)
-    if not text or re.search(r"나이\s*무관|연령\s*무관|무관|all ages", text, re.I):
+    if not text or re.search(r"나이\s*무관|연령\s*무관|^무관$|all ages", text, re.I):
         return None, None
     if births := _BIRTH_YEAR.findall(text):
         if today is None:

@@ -1,0 +1,248 @@
+"""From a spider's raw item to the catalogue: normalise into `auditions.ingest.ListingData`,
+hand it to `auditions.services.audition_ingest_listing`, count what happened.
+
+Each item is written in its own transaction (the service is atomic), so a crawl that dies
+mid-way leaves every item before it whole and nothing of the one it was writing.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from auditions.ingest import ListingData, RoleData
+from crawlers.scraper import normalize as n
+from crawlers.scraper.items import RAW_FIELDS
+
+logger = logging.getLogger(__name__)
+
+OUTCOMES = ("created", "updated", "unchanged", "merged")
+MAX_ROLES = 20
+# Roles are listed as `민지(20대 여자), 편의점 사장(50대 남자)` or one per line.
+_ROLE_SPLIT = re.compile(r"\s*(?:\n|,|/|·|;|\s(?=\d+\)\s))\s*(?![^()]*\))")
+
+
+def parse_roles(
+    text: str, *, gender: str | None, age: tuple[int | None, int | None],
+    height: tuple[int | None, int | None], headcount: int | None, today: date,
+) -> list[RoleData]:  # fmt: skip
+    """One RoleData per role the text names; each role's own `(20대 여자)` beats the call's
+    general 모집성별 / 나이. Without role names, a call that states who it wants is one role."""
+    parts = [p for p in _ROLE_SPLIT.split(n.clean_text(text or "")) if p.strip(" -")]
+    roles = []
+    for part in parts[:MAX_ROLES]:
+        name = n.one_line(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", part)).strip(" -:") or part
+        name = re.sub(r"\s*역$", "", name) or name
+        own_age = n.parse_age(part, today=today)
+        roles.append(
+            RoleData(
+                name=name[:200],
+                gender=n.parse_gender(part) or gender or "any",
+                age_min=own_age[0] if any(own_age) else age[0],
+                age_max=own_age[1] if any(own_age) else age[1],
+                height_min_cm=height[0],
+                height_max_cm=height[1],
+                headcount=headcount if len(parts) == 1 else None,
+                description=part if part != name else "",
+            )
+        )
+    if not roles and (gender or any(age) or headcount):
+        roles.append(
+            RoleData(
+                name="배우",
+                gender=gender or "any",
+                age_min=age[0],
+                age_max=age[1],
+                height_min_cm=height[0],
+                height_max_cm=height[1],
+                headcount=headcount,
+            )
+        )
+    return roles
+
+
+def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingData:
+    """The normalised listing a raw item describes; `raw` keeps every field's original text."""
+    raw: dict[str, str] = {
+        key: str(value) for key, value in ItemAdapter(item).asdict().items()
+        if key in RAW_FIELDS and value
+    }  # fmt: skip
+    get = raw.get
+    title = n.one_line(get("title")) or n.one_line(get("work_title"))
+    description = n.clean_text(get("description"))
+    if get("work_title") and get("work_title") not in description:
+        description = f"작품: {n.one_line(get('work_title'))}\n{description}".strip()
+
+    pay = n.parse_pay(get("pay"))
+    deadline = n.parse_date(get("deadline"), today=today)
+    shoot_start, shoot_end = n.parse_date_range(get("shoot_period"), today=today)
+    gender = n.parse_gender(get("gender"))
+    age = n.parse_age(get("age"), today=today)
+    height = n.parse_height(get("height"))
+    headcount = n.parse_headcount(get("headcount"))
+    region = (
+        n.parse_region(get("region"))
+        or n.parse_region(get("location"))
+        or n.parse_region(title)
+        or n.parse_region(description[:500])
+        or ""
+    )
+
+    contact_text = "\n".join(
+        filter(None, (get(k) for k in ("contact_person", "phone", "email", "apply_how")))
+    )
+    contact = n.parse_contact(contact_text + "\n" + description)
+    own = n.parse_contact(contact_text)
+    if get("apply_url"):
+        apply_method, apply_target = "external_url", get("apply_url", "")
+    elif own.emails or contact.emails:
+        apply_method, apply_target = "email", (own.emails or contact.emails)[0]
+    elif own.phones:
+        apply_method, apply_target = "phone", own.phones[0]
+    else:
+        apply_method, apply_target = "external_url", get("url", "")
+
+    return ListingData(
+        source_slug=source_slug,
+        url=get("url", ""),
+        external_id=n.one_line(get("external_id"))[:200],
+        title=title,
+        category=n.parse_category(
+            get("category"), get("production_type"), title, get("work_title"), description[:300]
+        ),
+        company=n.one_line(get("company")),
+        description=description,
+        production_type=n.one_line(get("production_type")),
+        director=n.one_line(get("director")),
+        casting_director=n.one_line(get("casting_director")),
+        region=region,
+        location=n.one_line(get("location")),
+        pay_type=pay.type,
+        pay_amount_min=pay.amount_min,
+        pay_amount_max=pay.amount_max,
+        pay_unit=pay.unit,
+        pay_currency=pay.currency,
+        pay_raw=n.one_line(get("pay")),
+        deadline=deadline.value,
+        deadline_raw=n.one_line(get("deadline")),
+        shoot_start=shoot_start,
+        shoot_end=shoot_end,
+        posted_at=n.parse_datetime(get("posted"), today=today),
+        apply_method=apply_method,
+        apply_target=apply_target,
+        required_media=n.parse_required_media(f"{get('apply_how', '')} {description}"),
+        contact_raw=n.clean_text(contact_text),
+        roles=parse_roles(
+            get("roles", ""), gender=gender, age=age, height=height, headcount=headcount,
+            today=today,
+        ),
+        raw=raw,
+    )
+
+
+class IngestPipeline:
+    """Writes each item through the auditions service and counts the outcome in the crawl's
+    stats (`ohm/items_<outcome>`); a rejected item is counted with its reason, never fatal."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.today = timezone.localdate()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> IngestPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        from auditions.services import audition_ingest_listing
+        from ohmanager.exceptions import InvalidInput
+
+        spider = self.crawler.spider
+        stats = self.crawler.stats
+        url = str(ItemAdapter(item).get("url") or "")
+        stats.inc_value("ohm/items_seen")
+        try:
+            listing = listing_from_item(item, source_slug=spider.source_slug, today=self.today)
+            result = audition_ingest_listing(listing=listing, seen_at=timezone.now())
+        except InvalidInput as error:
+            stats.inc_value("ohm/items_rejected")
+            spider.record_error(url, error.message, kind="rejected")
+            raise DropItem(f"rejected: {error.message}") from error
+        except Exception as error:
+            # A bug or a database error on one item must not end the crawl: the service's
+            # transaction rolled it back; count it and go on with the next.
+            logger.exception("ingesting %s failed", url)
+            stats.inc_value("ohm/items_failed")
+            spider.record_error(url, f"{type(error).__name__}: {error}", kind="ingest")
+            raise DropItem(f"ingest failed: {error}") from error
+        stats.inc_value(f"ohm/items_{result.outcome}")
+        return item
+
+
+class RunReporter:
+    """Writes a crawl's counts and error sample to its CrawlRun every few seconds and at the
+    end (extension; the run id comes in the OHM_RUN_ID setting)."""
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.run_id = crawler.settings.getint("OHM_RUN_ID") or None
+        self.interval = crawler.settings.getfloat("OHM_PROGRESS_INTERVAL", 5.0)
+        self.pages = 0
+        self.loop = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunReporter:
+        reporter = cls(crawler)
+        # Bound methods: signals keep weak references (field notes).
+        crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(reporter.response_received, signal=signals.response_received)
+        crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)
+        return reporter
+
+    def spider_opened(self, spider: Any) -> None:
+        from twisted.internet import task
+
+        self.loop = task.LoopingCall(self.flush)
+        self.loop.start(self.interval, now=False)
+
+    def response_received(self, response: Any, request: Any, spider: Any) -> None:
+        if not request.url.endswith("/robots.txt"):
+            self.pages += 1
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.flush(finish_reason=reason)
+
+    def counts(self) -> dict[str, int]:
+        stats = self.crawler.stats
+        return {
+            "pages_fetched": self.pages,
+            "items_seen": stats.get_value("ohm/items_seen", 0),
+            **{f"items_{o}": stats.get_value(f"ohm/items_{o}", 0) for o in OUTCOMES},
+            "items_rejected": stats.get_value("ohm/items_rejected", 0),
+        }
+
+    def flush(self, finish_reason: str | None = None) -> None:
+        spider = self.crawler.spider
+        counts = self.counts()
+        if self.run_id is None:
+            if finish_reason:
+                logger.info("crawl finished (%s): %s", finish_reason, counts)
+            return
+        from crawlers.services import crawl_run_report
+
+        stats = {"finish_reason": finish_reason} if finish_reason else {}
+        crawl_run_report(
+            run_id=self.run_id,
+            counts=counts,
+            error_count=getattr(spider, "error_count", 0),
+            errors=list(getattr(spider, "errors", [])),
+            stats=stats,
+        )

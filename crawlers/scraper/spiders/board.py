@@ -1,0 +1,89 @@
+"""`board`: a listing page of links to detail pages, both described in the source's config, so
+staff add a board-style site in the admin without a deploy.
+
+Config keys (all optional except `list_item`/`link` for most sites):
+  list_item: CSS of one listing on a list page             (default "a")
+  link: CSS of its detail URL, relative to list_item        (default "::attr(href)")
+  link_pattern: regex over the list item's HTML, group 1 = URL (for onclick="location.href=...")
+  list_fields: {field: CSS} read on the list page
+  external_id_pattern: regex over the detail URL, group 1 = the site's id
+  fetch_url: template of the page to fetch for a detail ({id}, {board}); the item keeps the
+             public detail URL (filmmakers' print view carries the same post in plainer markup)
+  content: CSS of the element holding the labelled header and the text (default "body")
+  detail_fields: {field: CSS} read on the detail page; win over labels
+  description: CSS of the prose (default: the content's text without its labelled lines)
+  labels: {field: [label, ...]} labels added to crawlers.scraper.labels.DEFAULT_LABELS
+  next_page: CSS of the next page's href, or page_url: template with {page} and {board}
+  defaults: {field: raw text} for fields the site never states (e.g. region: overseas)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Response
+
+from crawlers.scraper.items import CastingItem
+from crawlers.scraper.labels import LabelExtractor
+from crawlers.scraper.spiders.base import SourceSpider, css_text, first_match
+
+
+class BoardSpider(SourceSpider):
+    name = "board"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.labels = LabelExtractor(self.config.get("labels"))
+
+    def parse(self, response: Response, page: int = 1) -> Iterator[scrapy.Request]:
+        found = 0
+        for node in response.css(self.config.get("list_item", "a")):
+            url = self._detail_url(node, response)
+            if not url:
+                continue
+            found += 1
+            external_id = self.external_id(url)
+            fetch = url
+            if (template := self.config.get("fetch_url")) and external_id:
+                fetch = response.urljoin(template.format(id=external_id, board=self.board))
+            list_fields = {
+                field: css_text(node, css)
+                for field, css in (self.config.get("list_fields") or {}).items()
+            }
+            yield self.request(
+                fetch, self.parse_detail, url=url, external_id=external_id, list_fields=list_fields
+            )
+        # An empty page ends the board even when the page limit allows more.
+        if found and (next_url := self.next_page_url(response, page)):
+            yield self.request(next_url, self.parse, page=page + 1)
+
+    def _detail_url(self, node: Selector, response: Response) -> str:
+        href = node.css(self.config.get("link", "::attr(href)")).get()
+        if not href and (pattern := self.config.get("link_pattern")):
+            match = re.search(pattern, node.get())
+            href = match.group(1) if match else None
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            return ""
+        return response.urljoin(href.strip())
+
+    def parse_detail(
+        self, response: Response, url: str, external_id: str, list_fields: dict[str, str]
+    ) -> Iterator[CastingItem]:
+        content = first_match(response, self.config.get("content", "body"))
+        labelled, free = self.labels.extract(content or response.selector)
+        explicit = {
+            field: css_text(response, css)
+            for field, css in (self.config.get("detail_fields") or {}).items()
+        }
+        fields = {**list_fields, **labelled, **{k: v for k, v in explicit.items() if v}}
+        if not fields.get("description"):
+            fields["description"] = (
+                css_text(response, self.config["description"])
+                if self.config.get("description")
+                else free
+            )
+        yield self.make_item(url=url, external_id=external_id, **fields)

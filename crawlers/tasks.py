@@ -1,0 +1,22 @@
+"""Crawl tasks. They run on the `crawl` queue (CELERY_TASK_ROUTES), apart from email."""
+
+from celery import shared_task
+
+from crawlers.models import CrawlRun
+from crawlers.services import crawl_source_crawl
+
+# The child's hard timeout is at most 90 minutes (CrawlSource.timeout_seconds); the task's
+# limits sit above it and below the broker's 2-hour visibility timeout.
+TASK_SOFT_TIME_LIMIT = 95 * 60
+TASK_TIME_LIMIT = 100 * 60
+
+
+@shared_task(soft_time_limit=TASK_SOFT_TIME_LIMIT, time_limit=TASK_TIME_LIMIT)
+def crawl_source(
+    source_id: int, max_pages: int | None = None, trigger: str = CrawlRun.Trigger.SCHEDULE
+) -> int | None:
+    """Crawls one source now (beat sends this on the source's schedule). No retries: a failed
+    run is recorded and the next scheduled run tries again. Returns the run id, or None when
+    another run of the source was still going."""
+    run = crawl_source_crawl(source_id=source_id, max_pages=max_pages, trigger=trigger)
+    return run.pk if run else None
