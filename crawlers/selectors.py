@@ -42,7 +42,7 @@ def crawl_run_list(*, source: CrawlSource | None = None) -> QuerySet[CrawlRun]:
 
 def crawl_source_health(*, source: CrawlSource) -> str:
     """`healthy` (last run succeeded), `degraded` (partial, or one failure), `failing` (the
-    last runs all failed or timed out), `running`, or `never run`."""
+    last two failed or timed out), `running`, or `never run`."""
     recent = list(
         CrawlRun.objects.filter(source=source)
         .exclude(status=CrawlRun.Status.RUNNING)
@@ -54,7 +54,7 @@ def crawl_source_health(*, source: CrawlSource) -> str:
     bad = {CrawlRun.Status.FAILED, CrawlRun.Status.TIMED_OUT}
     if recent[0] == CrawlRun.Status.SUCCEEDED:
         return "healthy"
-    if len(recent) >= 2 and all(status in bad for status in recent):
+    if len(recent) >= 2 and all(status in bad for status in recent[:2]):
         return "failing"
     return "degraded"
 

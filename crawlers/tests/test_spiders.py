@@ -178,10 +178,10 @@ def test_one_bad_item_among_twenty_is_rejected_and_counted(make_source, spider_f
     counts = (stats.get_value("ohm/items_created"), stats.get_value("ohm/items_rejected"))
     assert counts == (19, 1)
     assert Audition.objects.count() == 19
+    post_7 = "https://www.example.test/jobs/actors/post-7"
     assert spider.errors == [
-        {"url": "https://www.example.test/jobs/actors/post-7", "reason": "The listing has no title.",
-         "kind": "rejected"}
-    ]  # fmt: skip
+        {"url": post_7, "reason": "The listing has no title.", "kind": "rejected"}
+    ]
     assert spider.error_count == 0
 
 
