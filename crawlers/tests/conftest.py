@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 from scrapy.utils.test import get_crawler
 
 from crawlers.models import CrawlSource
@@ -88,17 +89,38 @@ def ingest() -> Callable[..., IngestPipeline]:
 
 
 @pytest.fixture
-def serve_site(httpserver) -> Callable[..., str]:
-    """Serves a saved site from pytest-httpserver; returns its base URL."""
+def site_server() -> Iterator[HTTPServer]:
+    """pytest-httpserver, threaded: a slow page must not hold up the others."""
+    server = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.clear()
+        server.stop()
 
-    def serve(site: str) -> str:
+
+@pytest.fixture
+def serve_site(site_server: HTTPServer) -> Callable[..., str]:
+    """Serves a saved site (crawlers/tests/pages.py) on the local server; returns its base
+    URL. Pages in `overrides` ({path: handler}) take the place of the saved ones."""
+
+    def serve(site: str, overrides: dict[str, Callable[..., Any]] | None = None) -> str:
+        overrides = overrides or {}
+        for path, handler in overrides.items():
+            uri, _, query = path.partition("?")
+            site_server.expect_request(uri, query_string=query or None).respond_with_handler(
+                handler
+            )
         for path, name in SITES[site].items():
+            if path in overrides:
+                continue
             uri, _, query = path.partition("?")
             content_type = "text/plain" if name.endswith(".txt") else (
                 "application/rss+xml" if name.endswith(".xml") else "text/html; charset=utf-8")
-            httpserver.expect_request(uri, query_string=query or None).respond_with_data(
+            site_server.expect_request(uri, query_string=query or None).respond_with_data(
                 page(name), content_type=content_type
             )
-        return httpserver.url_for("/").rstrip("/")
+        return site_server.url_for("/").rstrip("/")
 
     return serve

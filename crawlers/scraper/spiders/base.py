@@ -11,7 +11,7 @@ import html_text
 import scrapy
 from parsel import Selector
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
@@ -28,7 +28,7 @@ def describe_failure(failure: Failure) -> str:
     """A short reason a person can act on: `HTTP 500`, `timed out`, `Forbidden by robots.txt`."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
         return "timed out"
     if failure.check(IgnoreRequest):
         return str(failure.value) or "request ignored"
