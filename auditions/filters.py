@@ -25,8 +25,10 @@ class AuditionFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=PUBLIC_STATUS_CHOICES, method="skip", help_text="Default: open."
     )
-    category = django_filters.MultipleChoiceFilter(choices=Category.choices)
-    region = django_filters.MultipleChoiceFilter(choices=Region.choices)
+    # distinct=False: no join here, and django-filter's default DISTINCT made PostgreSQL sort
+    # every matching row (a sequential scan) instead of walking the ordering's index.
+    category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False)
+    region = django_filters.MultipleChoiceFilter(choices=Region.choices, distinct=False)
     gender = django_filters.ChoiceFilter(
         choices=[(g.value, g.label) for g in (Gender.FEMALE, Gender.MALE)],
         method="skip",

@@ -10,6 +10,7 @@ page 1 costs: `WHERE (key) < (last key) ORDER BY key LIMIT n+1` on a matching in
 import json
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import unquote
 from uuid import UUID
 
 from django.db.models import Q, QuerySet
@@ -65,7 +66,10 @@ class KeysetCursorPage(CursorPage):
                 raise NotFound(self.invalid_cursor_message) from error
 
         order = self.ordering if not reverse else tuple(_flip(key) for key in self.ordering)
-        rows = list(queryset.order_by(*order)[: self.page_size + 1])
+        lead_value = (
+            json.loads(self.cursor.position)[0] if self.cursor and self.cursor.position else None
+        )
+        rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if reverse:
@@ -77,6 +81,26 @@ class KeysetCursorPage(CursorPage):
             self.has_previous, self.has_next = has_more, True
         else:
             self.has_next, self.has_previous = has_more, started
+        return rows
+
+    def _fetch(
+        self, queryset: QuerySet, order: tuple[str, ...], limit: int, view, lead_value: Any
+    ) -> list:
+        """One query, or for a boolean leading key (the search's `title_hit`) one query per
+        value in order: `WHERE title_hit ORDER BY posted_at LIMIT n` can walk the posted_at
+        index and stop, where `ORDER BY title_hit, posted_at` must fetch and sort every match."""
+        lead = order[0].lstrip("-")
+        if lead not in getattr(view, "boolean_leads", ()):
+            return list(queryset.order_by(*order)[:limit])
+        values = [True, False] if order[0].startswith("-") else [False, True]
+        if lead_value is not None:  # partitions before the cursor's hold nothing
+            values = values[values.index(bool(lead_value)) :]
+        rows: list = []
+        for value in values:
+            part = queryset.filter(**{lead: value}).order_by(*order[1:])
+            rows += list(part[: limit - len(rows)])
+            if len(rows) >= limit:
+                break
         return rows
 
     def _position(self, row: Any) -> str:
@@ -97,7 +121,7 @@ class KeysetCursorPage(CursorPage):
         self.ordering = ordering
         self.base_url = "http://x/"
         link = self.encode_cursor(Cursor(0, False, self._position(row)))
-        return link.split(f"{self.cursor_query_param}=", 1)[1]
+        return unquote(link.split(f"{self.cursor_query_param}=", 1)[1])
 
 
 def _flip(key: str) -> str:

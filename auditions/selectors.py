@@ -1,5 +1,6 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
+from collections import defaultdict
 from datetime import date
 from uuid import UUID
 
@@ -12,7 +13,6 @@ from django.db.models import (
     F,
     Func,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -98,20 +98,53 @@ def audition_status_filter(status: str, today: date) -> Q:
 
 
 def _with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
-    queryset = queryset.only(*LIST_COLUMNS).prefetch_related(
-        Prefetch("roles", queryset=Role.objects.order_by("position", "id")),
-        Prefetch(
-            "listings",
-            queryset=SourceListing.objects.select_related("source")
-            .only("id", "audition_id", "url", "first_seen_at", "source__name")
-            .order_by("first_seen_at", "id"),
-        ),
-    )
+    """The API's columns, plus whether `member` bookmarked each row (one EXISTS in the same
+    query). Roles and sources come with `audition_attach_related` once the page is cut."""
+    queryset = queryset.only(*LIST_COLUMNS)
     if member is not None and member.is_authenticated:
         queryset = queryset.annotate(
             is_bookmarked=Exists(Bookmark.objects.filter(member=member, audition_id=OuterRef("pk")))
         )
     return queryset
+
+
+ROLE_COLUMNS = (
+    "id",
+    "name",
+    "gender",
+    "age_min",
+    "age_max",
+    "height_min_cm",
+    "height_max_cm",
+    "headcount",
+    "description",
+)
+
+
+def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
+    """Sets `role_rows` and `source_rows` on each audition: two queries for the whole page.
+    Plain rows instead of prefetch_related, whose per-instance related managers and queryset
+    clones cost more than the rest of the request (profiled on the 100k bench)."""
+    roles: dict = defaultdict(list)
+    sources: dict = defaultdict(list)
+    ids = [audition.pk for audition in auditions]
+    if ids:
+        for row in (
+            Role.objects.filter(audition_id__in=ids)
+            .order_by("position", "id")
+            .values("audition_id", *ROLE_COLUMNS)
+        ):
+            roles[row.pop("audition_id")].append(row)
+        for audition_id, name, url in (
+            SourceListing.objects.filter(audition_id__in=ids)
+            .order_by("first_seen_at", "id")
+            .values_list("audition_id", "source__name", "url")
+        ):
+            sources[audition_id].append({"name": name, "url": url})
+    for audition in auditions:
+        audition.role_rows = roles[audition.pk]
+        audition.source_rows = sources[audition.pk]
+    return auditions
 
 
 def audition_search(queryset: QuerySet, query: str) -> QuerySet:
@@ -154,11 +187,12 @@ def audition_list(
 
 
 def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:
-    return (
+    audition = (
         _with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
         .filter(pk=audition_id)
         .first()
     )
+    return audition_attach_related([audition])[0] if audition else None
 
 
 def bookmarked_auditions(*, member: Member) -> QuerySet:

@@ -127,23 +127,8 @@ def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
         "shoot_end": _date(audition.shoot_end),
         "posted_at": _datetime(audition.posted_at),
         "status": display_status(audition, today),
-        "roles": [
-            {
-                "id": str(role.id),
-                "name": role.name,
-                "gender": role.gender,
-                "age_min": role.age_min,
-                "age_max": role.age_max,
-                "height_min_cm": role.height_min_cm,
-                "height_max_cm": role.height_max_cm,
-                "headcount": role.headcount,
-                "description": role.description,
-            }
-            for role in audition.roles.all()
-        ],
-        "sources": [
-            {"name": listing.source.name, "url": listing.url} for listing in audition.listings.all()
-        ],
+        "roles": [{**role, "id": str(role["id"])} for role in audition.role_rows],
+        "sources": audition.source_rows,
         "apply": {"method": audition.apply_method, "target": audition.apply_target},
         "required_media": audition.required_media,
         "trust": {"score": audition.trust_score, "flags": audition.trust_flags},

@@ -27,25 +27,32 @@ class AuditionViewSet(viewsets.GenericViewSet):
     filterset_class = AuditionFilter
     lookup_value_regex = UUID_PATTERN
     ordering = selectors.ORDERINGS[selectors.DEFAULT_ORDERING]
+    boolean_leads = ("title_hit",)  # KeysetCursorPage pages title matches, then the rest
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    def _params(self) -> dict:
-        # Validate once up front: status, q and ordering shape the base query and the order.
-        filterset = AuditionFilter(self.request.query_params, queryset=None)
-        if not filterset.is_valid():
-            raise serializers.ValidationError(filterset.errors)
-        return filterset.form.cleaned_data
+    def _filterset(self) -> AuditionFilter:
+        # Built and validated once per request: a FilterSet deep-copies its filters, which
+        # showed in the profile when the backend, the queryset and the ordering each built one.
+        if not hasattr(self, "_validated_filterset"):
+            filterset = AuditionFilter(self.request.query_params, queryset=Audition.objects.none())
+            if not filterset.is_valid():
+                raise serializers.ValidationError(filterset.errors)
+            self._validated_filterset = filterset
+        return self._validated_filterset
 
     def get_queryset(self):
-        params = self._params()
+        params = self._filterset().form.cleaned_data
         return selectors.audition_list(
             member=self.request.user, status=params.get("status"), query=params.get("q") or ""
         )
 
+    def filter_queryset(self, queryset):
+        return self._filterset().filter_queryset(queryset)
+
     def get_page_ordering(self, request: Request) -> tuple[str, ...]:
-        params = self._params()
+        params = self._filterset().form.cleaned_data
         if params.get("ordering"):
             return selectors.ORDERINGS[params["ordering"]]
         if params.get("q"):
@@ -54,7 +61,7 @@ class AuditionViewSet(viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
+        page = selectors.audition_attach_related(self.paginate_queryset(queryset))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
@@ -98,5 +105,5 @@ class BookmarkViewSet(viewsets.GenericViewSet):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
     def list(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.get_queryset())
+        page = selectors.audition_attach_related(self.paginate_queryset(self.get_queryset()))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

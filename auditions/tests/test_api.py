@@ -227,6 +227,13 @@ def test_search_finds_korean_words_of_any_length_and_ranks_titles_first(client_f
     assert search("광고 없음") == []
     assert search("!!") != []  # no words: no search filter
 
+    # Pages walk from title matches into the rest without a gap or a repeat, both ways.
+    first = client_for.get(LIST, {"q": "광고", "page_size": 1}).json()
+    second = client_for.get(first["next"]).json()
+    assert [first["results"][0]["id"], second["results"][0]["id"]] == search("광고")
+    assert second["next"] is None
+    assert client_for.get(second["previous"]).json()["results"] == first["results"]
+
 
 def test_detail_and_hidden_is_404(client_for, source):
     audition = factories.audition()
@@ -267,18 +274,22 @@ def test_another_members_bookmarks_are_not_mine(client_for, member, source):
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"q": "배우"}, {"ordering": "deadline", "gender": "female"}]
+    ("params", "queries"),
+    # a search pages title matches, then the rest: one audition query more
+    [({}, 5), ({"q": "배우"}, 6), ({"ordering": "deadline", "gender": "female"}, 5)],
 )
-def test_list_query_count_is_flat(client_for, member, source, django_assert_num_queries, params):
+def test_list_query_count_is_flat(
+    client_for, member, source, django_assert_num_queries, params, queries
+):
     audition = factories.audition(description="배우 모집")
     services.bookmark_add(member=member, audition_id=audition.id)
     # auditions (with the bookmark flag), roles, sources + the request's SAVEPOINT/RELEASE
     # (ATOMIC_REQUESTS inside the test's transaction)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         assert len(ids(client_for.get(LIST, params))) == 1
 
     for _ in range(99):
         factories.audition(description="배우 모집")
     assert Audition.objects.count() == 100
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(queries):
         assert len(ids(client_for.get(LIST, {**params, "page_size": 100}))) == 100

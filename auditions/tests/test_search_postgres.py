@@ -71,8 +71,15 @@ def _fill() -> None:
 
 
 def _plan(query: str) -> tuple[str, list[Audition]]:
-    queryset = selectors.audition_list(query=query).order_by(*selectors.SEARCH_ORDERING)[:21]
-    return queryset.explain(), list(queryset)
+    """The plans of the queries a first search page runs (KeysetCursorPage: title matches,
+    then the rest, each by -posted_at) and what they find."""
+    base = selectors.audition_list(query=query)
+    plans, found = [], []
+    for in_title in (True, False):
+        part = base.filter(title_hit=in_title).order_by("-posted_at", "-id")[:21]
+        plans.append(part.explain())
+        found += list(part)
+    return "\n".join(plans), found
 
 
 def test_search_plan_uses_the_gin_index_at_every_query_length():

@@ -124,7 +124,7 @@ def main() -> None:
     import logging
 
     logging.disable(logging.WARNING)
-    old = setup_databases(verbosity=0, interactive=False)
+    old = setup_databases(verbosity=0, interactive=False, serialized_aliases=[])
     try:
         from auditions.services import source_upsert
 

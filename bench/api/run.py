@@ -1,0 +1,281 @@
+"""The list endpoint against its practical limit, in one run, under the same gunicorn settings.
+
+    # once: 100k auditions (bench/seed)
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ohm_bench \\
+        .venv/bin/python bench/seed/seed.py --rows 100000
+    # then
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ohm_bench \\
+    REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/api/run.py [--requests 300]
+
+R1: bench/api/bare_app.py runs the SQL our endpoint issued (captured from a real request of
+each scenario) via psycopg and encodes with orjson. R3: the real `GET /api/v1/auditions`,
+authenticated with a token from the real `POST /api/v1/auth/login`, on production settings
+(DEBUG off, psycopg pool, throttles on Redis). Both: gunicorn, 2 sync workers.
+
+Prints requests/s, p50/p95/p99 for each scenario and server, R3/R1 (p50 and throughput), and
+the deep page against the first page. Ratios, not times: both servers run here, now.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+GUNICORN = [
+    str(ROOT / ".venv/bin/gunicorn"),
+    "--workers",
+    "2",
+    "--worker-class",
+    "sync",
+    "--timeout",
+    "30",
+    "--access-logfile",
+    "/dev/null",
+    "--log-level",
+    "warning",
+]
+BENCH_EMAIL = "bench-member@ohmanager.local"
+BENCH_PASSWORD = "bench-Password-1234"  # noqa: S105 - a throwaway member of the bench database
+
+
+def production_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="ohmanager.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        OHMANAGER_IGNORE_DOTENV="1",
+        THROTTLE_USER="1000000/min",
+        THROTTLE_ANON="1000000/min",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def setup_django() -> None:
+    os.environ.update(production_env())
+    import django
+
+    django.setup()
+
+
+def scenarios() -> dict[str, dict[str, str]]:
+    """Query strings of the four rows; the deep page starts after the 5,000th open audition."""
+    from auditions import selectors
+    from auditions.pagination import KeysetCursorPage
+
+    ordering = selectors.ORDERINGS[selectors.DEFAULT_ORDERING]
+    row = selectors.audition_list().order_by(*ordering)[4999]
+    deep = KeysetCursorPage().position_cursor(ordering, row)
+    return {
+        "first_page": {},
+        "filtered": {"category": "web_drama", "region": "seoul", "ordering": "deadline"},
+        "search_2_syllables": {"q": "광고"},
+        "deep_page_5000": {"cursor": deep},
+    }
+
+
+def member():
+    from accounts.models import Member
+
+    found = Member.objects.filter(email=BENCH_EMAIL).first()
+    return found or Member.objects.create_user(BENCH_EMAIL, BENCH_PASSWORD, status="active")
+
+
+def capture_sql(params_by_name: dict[str, dict]) -> dict[str, dict]:
+    """Runs each scenario once through the real view and keeps its SQL: the audition page
+    verbatim, the two prefetches with their id list turned into `= ANY(%s)`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(member())
+    captured = {}
+    for name, params in params_by_name.items():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/auditions", params, HTTP_HOST="127.0.0.1")
+        assert response.status_code == 200, response.content
+        sqls = [q["sql"] for q in queries if "auditions_" in q["sql"]]
+        main = next(s for s in sqls if 'FROM "auditions_audition"' in s)
+        roles = next(s for s in sqls if 'FROM "auditions_role"' in s)
+        listings = next(s for s in sqls if 'FROM "auditions_sourcelisting"' in s)
+
+        def as_any(sql: str) -> str:
+            return re.sub(r"IN \([^)]*\)", "= ANY(%s)", sql.replace("%", "%%"), count=1)
+
+        captured[name] = {
+            "main": main,
+            "roles": as_any(roles),
+            "listings": as_any(listings),
+            "page_size": 20,
+            "items": len(response.json()["results"]),
+        }
+    return captured
+
+
+def start(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
+        [*GUNICORN, "--bind", f"127.0.0.1:{port}", app], cwd=ROOT, env=env
+    )
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{app} did not start")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def request(port: int, path: str, headers: dict[str, str]) -> tuple[int, float, bytes]:
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, time.perf_counter() - started, body
+
+
+def load(port: int, path: str, headers: dict, count: int, concurrency: int) -> dict[str, float]:
+    for _ in range(10):  # warm-up: workers, pool, caches
+        status, _, body = request(port, path, headers)
+        assert status == 200, (status, body[:300])
+    latencies: list[float] = []
+    lock = threading.Lock()
+    remaining = [count]
+
+    def worker() -> None:
+        while True:
+            with lock:
+                if remaining[0] == 0:
+                    return
+                remaining[0] -= 1
+            status, seconds, body = request(port, path, headers)
+            assert status == 200, (status, body[:300])
+            with lock:
+                latencies.append(seconds)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "rps": count / elapsed,
+        "p50": cuts[49] * 1000,
+        "p95": cuts[94] * 1000,
+        "p99": cuts[98] * 1000,
+    }
+
+
+def login(port: int) -> str:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = json.dumps({"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    connection.request("POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    payload = json.loads(response.read())
+    assert response.status == 200, payload
+    return payload["access"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="R1 (bare) vs R3 (real) list endpoint")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--concurrency", type=int, default=2)
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("Set DATABASE_URL=postgres://... to the seeded database.")
+    params = scenarios()
+    captured = capture_sql(params)
+    sql_file = Path(tempfile.mkstemp(suffix=".json")[1])
+    sql_file.write_text(json.dumps(captured, ensure_ascii=False))
+    settings_dict = connection.settings_dict
+    dsn = (
+        f"host={settings_dict['HOST']} port={settings_dict['PORT'] or 5432} "
+        f"dbname={settings_dict['NAME']} user={settings_dict['USER']} "
+        f"password={settings_dict['PASSWORD']}"
+    )
+    connection.close()
+
+    env = production_env()
+    r1_env = {
+        **env,
+        "BENCH_SQL_FILE": str(sql_file),
+        "BENCH_DSN": dsn,
+        "PYTHONPATH": str(ROOT / "bench/api"),
+    }
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    r1 = start("bare_app:application", 8701, r1_env)
+    try:
+        for name in params:
+            results.setdefault(name, {})["R1"] = load(
+                8701, f"/{name}", {}, args.requests, args.concurrency
+            )
+    finally:
+        stop(r1)
+    r3 = start("ohmanager.wsgi:application", 8702, env)
+    try:
+        for name, query in params.items():
+            headers = {"Authorization": f"Bearer {login(8702)}"}
+            path = "/api/v1/auditions" + (f"?{urlencode(query)}" if query else "")
+            results[name]["R3"] = load(8702, path, headers, args.requests, args.concurrency)
+    finally:
+        stop(r3)
+    sql_file.unlink()
+
+    from auditions.models import Audition
+
+    print(
+        f"\n{Audition.objects.count()} auditions; {args.requests} requests per row, "
+        f"concurrency {args.concurrency}; gunicorn {' '.join(GUNICORN[1:5])}\n"
+    )
+    header = (
+        f"{'scenario':<20} {'items':>5} | {'R1 rps':>7} {'p50':>6} {'p99':>6} | "
+        f"{'R3 rps':>7} {'p50':>6} {'p95':>6} {'p99':>6} | {'R3/R1 p50':>9} {'R1/R3 rps':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for name, row in results.items():
+        one, three = row["R1"], row["R3"]
+        print(
+            f"{name:<20} {captured[name]['items']:>5} | {one['rps']:>7.1f} {one['p50']:>6.1f} "
+            f"{one['p99']:>6.1f} | {three['rps']:>7.1f} {three['p50']:>6.1f} {three['p95']:>6.1f} "
+            f"{three['p99']:>6.1f} | {three['p50'] / one['p50']:>9.2f} "
+            f"{one['rps'] / three['rps']:>9.2f}"
+        )
+    deep, first = results["deep_page_5000"]["R3"], results["first_page"]["R3"]
+    print(f"\nR3 deep page (5,000 in) / first page, p50: {deep['p50'] / first['p50']:.2f}")
+    search = results["search_2_syllables"]["R3"]
+    print(f"R3 two-syllable search p95: {search['p95']:.1f} ms (goal < 30 ms)")
+    print("(milliseconds; goals: R3/R1 <= 2.5 on every row, deep/first <= 2)")
+
+
+if __name__ == "__main__":
+    main()
