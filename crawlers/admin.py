@@ -3,6 +3,7 @@ runs (read-only). Saving a source goes through crawlers.services, which keeps it
 Source and its beat schedule in step."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
@@ -21,6 +22,7 @@ class CrawlSourceAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     readonly_fields = ("periodic_task_link", "created_at", "updated_at")
     actions = ("crawl_now",)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("name", "slug", "kind", "enabled", "homepage_url", "start_urls",
                            "config")}),
@@ -55,8 +57,19 @@ class CrawlSourceAdmin(admin.ModelAdmin):
         url = reverse("admin:django_celery_beat_periodictask_change", args=[obj.periodic_task_id])
         return format_html('<a href="{}">{}</a>', url, obj.periodic_task)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: CrawlSource | None = None):
+        # The slug names the catalogue's Source its listings hang on: fixed once created.
+        return (*self.readonly_fields, "slug") if obj else self.readonly_fields
+
     def save_model(self, request: HttpRequest, obj: CrawlSource, form, change: bool) -> None:
         services.crawl_source_save(crawl_source=obj)
+
+    def delete_model(self, request: HttpRequest, obj: CrawlSource) -> None:
+        services.crawl_source_delete(crawl_source=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CrawlSource]) -> None:
+        for source in queryset:
+            services.crawl_source_delete(crawl_source=source)
 
     @admin.action(description=_("Crawl now"))
     def crawl_now(self, request: HttpRequest, queryset: QuerySet[CrawlSource]) -> None:

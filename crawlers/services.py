@@ -123,6 +123,16 @@ def crawl_source_sync_schedule(*, crawl_source: CrawlSource) -> PeriodicTask:
     return task
 
 
+@transaction.atomic
+def crawl_source_delete(*, crawl_source: CrawlSource) -> None:
+    """Deletes a source, its runs and its beat entry. The catalogue's Source and its listings
+    stay: auditions already found keep saying where they came from."""
+    task_id = crawl_source.periodic_task_id
+    crawl_source.delete()
+    if task_id:
+        PeriodicTask.objects.filter(pk=task_id).delete()
+
+
 # --- Runs -----------------------------------------------------------------------------------
 
 

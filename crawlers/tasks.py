@@ -1,9 +1,14 @@
 """Crawl tasks. They run on the `crawl` queue (CELERY_TASK_ROUTES), apart from email."""
 
+import logging
+
 from celery import shared_task
 
 from crawlers.models import CrawlRun
 from crawlers.services import crawl_source_crawl
+from ohmanager.exceptions import NotFound
+
+logger = logging.getLogger(__name__)
 
 # The child's hard timeout is at most 90 minutes (CrawlSource.timeout_seconds); the task's
 # limits sit above it and below the broker's 2-hour visibility timeout.
@@ -18,5 +23,10 @@ def crawl_source(
     """Crawls one source now (beat sends this on the source's schedule). No retries: a failed
     run is recorded and the next scheduled run tries again. Returns the run id, or None when
     another run of the source was still going."""
-    run = crawl_source_crawl(source_id=source_id, max_pages=max_pages, trigger=trigger)
+    try:
+        run = crawl_source_crawl(source_id=source_id, max_pages=max_pages, trigger=trigger)
+    except NotFound:
+        # A source deleted after beat sent its task: nothing to do, nothing to retry.
+        logger.warning("crawl_source: no crawl source %s", source_id)
+        return None
     return run.pk if run else None

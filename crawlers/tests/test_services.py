@@ -91,6 +91,21 @@ def test_saving_a_source_retunes_and_disables_its_schedule(make_source):
     assert PeriodicTask.objects.filter(name__startswith="crawl: ").count() == 1
 
 
+def test_deleting_a_source_removes_its_schedule_and_keeps_the_catalogue_source(make_source):
+    from crawlers.services import crawl_source_delete
+    from crawlers.tasks import crawl_source
+
+    source = make_source("rss")
+    source_id = source.pk
+
+    crawl_source_delete(crawl_source=source)
+
+    assert not PeriodicTask.objects.filter(name__startswith="crawl: ").exists()
+    assert Source.objects.filter(slug="board-rss").exists()
+    # A task beat sent before the deletion finds nothing to do.
+    assert crawl_source(source_id) is None
+
+
 def test_run_status_from_what_the_crawl_reported(make_source):
     source = make_source("rss")
 

@@ -15,6 +15,7 @@ Config keys (all optional except `list_item`/`link` for most sites):
   labels: {field: [label, ...]} labels added to crawlers.scraper.labels.DEFAULT_LABELS
   next_page: CSS of the next page's href, or page_url: template with {page} and {board}
   defaults: {field: raw text} for fields the site never states (e.g. region: overseas)
+  retry_times: retries of a failed request (Scrapy's RETRY_TIMES; default 2) — any kind
 """
 
 from __future__ import annotations
