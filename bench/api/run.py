@@ -242,8 +242,9 @@ def main() -> None:
         stop(r1)
     r3 = start("ohmanager.wsgi:application", 8702, env)
     try:
+        # One login per run (the login endpoint limits attempts); access tokens live 10 min.
+        headers = {"Authorization": f"Bearer {login(8702)}"}
         for name, query in params.items():
-            headers = {"Authorization": f"Bearer {login(8702)}"}
             path = "/api/v1/auditions" + (f"?{urlencode(query)}" if query else "")
             results[name]["R3"] = load(8702, path, headers, args.requests, args.concurrency)
     finally:
