@@ -1,13 +1,18 @@
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from accounts.profiles.validators import StringListValidator, normalize_string_list
+from auditions.models import Category, Region
 
 
 class MemberManager(BaseUserManager["Member"]):
@@ -97,11 +102,118 @@ def new_session_id() -> str:
     return secrets.token_urlsafe(32)
 
 
+# Bounds of the profile's list fields (the API serializers reuse them for their schema).
+SKILLS_MAX = 30
+LANGUAGES_MAX = 10
+LIST_ITEM_MAX_LENGTH = 40
+PHOTOS_MAX = 10
+CREDITS_MAX = 200
+HEIGHT_CM_RANGE = (50, 250)
+WEIGHT_KG_RANGE = (10, 300)
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def validate_birth_date(value: date) -> None:
+    if value >= timezone.localdate():
+        raise ValidationError(_("The birth date must be in the past."), code="future")
+    if value < EARLIEST_BIRTH_DATE:
+        raise ValidationError(_("The birth date is not plausible."), code="implausible")
+
+
+def validate_credit_year(value: int) -> None:
+    # Announced productions may be a few years ahead; before 1900 is a typo.
+    if not 1900 <= value <= timezone.localdate().year + 5:
+        raise ValidationError(_("The year is not plausible."), code="implausible")
+
+
+def _range(bounds: tuple[int, int]) -> list:
+    return [MinValueValidator(bounds[0]), MaxValueValidator(bounds[1])]
+
+
 class Profile(models.Model):
-    """The member's public face. Created empty at activation; the profile issue fills it in."""
+    """What a performer sends to casting. Created empty at activation (with the storage prefix);
+    the member fills it in through `me/profile`. Notification switches are read by the
+    applications (reminders, nudges) and recommendations (saved-search alerts) features."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        NONBINARY = "nonbinary", _("Non-binary")
+
+    class Representation(models.TextChoices):
+        FREELANCE = "freelance", _("Freelance")
+        AGENCY = "agency", _("Agency")
+
+    class ContactVisibility(models.TextChoices):
+        # Contact details (email, phone) are never public; at most the casting teams the
+        # member applies to see them.
+        APPLICATIONS = "applications", _("Shown to casting teams I apply to")
+        HIDDEN = "hidden", _("Hidden; casting contacts me through the app")
 
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=50, blank=True)
+    birth_date = models.DateField(null=True, blank=True, validators=[validate_birth_date])
+    gender = models.CharField(max_length=16, choices=Gender.choices, blank=True)
+    height_cm = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_range(HEIGHT_CM_RANGE)
+    )
+    weight_kg = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=_range(WEIGHT_KG_RANGE)
+    )
+    bio = models.TextField(max_length=2000, blank=True)
+    skills = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[StringListValidator(max_items=SKILLS_MAX, max_length=LIST_ITEM_MAX_LENGTH)],
+        help_text=_("Dialects, dance styles, instruments, sports ..."),
+    )
+    languages = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[StringListValidator(max_items=LANGUAGES_MAX, max_length=LIST_ITEM_MAX_LENGTH)],
+    )
+    interests = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[StringListValidator(max_items=len(Category), choices=Category.values)],
+        help_text=_("Audition categories the member wants to hear about."),
+    )
+    regions = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[StringListValidator(max_items=len(Region), choices=Region.values)],
+        help_text=_("Where the member can work."),
+    )
+    representation = models.CharField(
+        max_length=16, choices=Representation.choices, default=Representation.FREELANCE
+    )
+    agency_name = models.CharField(max_length=100, blank=True)
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9\- ]{6,18}$", _("Enter a phone number."), code="phone")
+        ],
+    )
+    contact_visibility = models.CharField(
+        max_length=16, choices=ContactVisibility.choices, default=ContactVisibility.APPLICATIONS
+    )
+    # Read by the reminder and alert features; all on by default, each can be turned off.
+    notify_deadline_reminders = models.BooleanField(
+        default=True, help_text=_("Remind me before a bookmarked or applied audition closes.")
+    )
+    notify_shoot_reminders = models.BooleanField(
+        default=True, help_text=_("Remind me before a shoot or audition date.")
+    )
+    notify_stale_applications = models.BooleanField(
+        default=True, help_text=_("Nudge me about applications with no news for a while.")
+    )
+    notify_saved_search_alerts = models.BooleanField(
+        default=True, help_text=_("Email me new auditions matching my saved searches.")
+    )
+    notify_recommendations = models.BooleanField(
+        default=True, help_text=_("Email me auditions recommended for my profile.")
+    )
     # Every file of the member lives under this prefix of the default storage (local or S3).
     storage_prefix = models.CharField(max_length=80, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -109,6 +221,71 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or str(self.member_id)
+
+    def clean(self) -> None:
+        super().clean()
+        for name in ("skills", "languages", "interests", "regions"):
+            setattr(self, name, normalize_string_list(getattr(self, name)))
+        self.agency_name = self.agency_name.strip()
+        if self.representation == self.Representation.FREELANCE:
+            # "Freelance" and an agency's name contradict each other; the choice wins.
+            self.agency_name = ""
+
+
+class Photo(models.Model):
+    """One profile photo: a normalised copy and a thumbnail, both stored under the member's
+    prefix with random names. At most PHOTOS_MAX per profile; exactly one primary when any."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="photos")
+    # Named by the photo service (random, under the member's prefix), never by the upload.
+    image = models.FileField(max_length=200)
+    thumbnail = models.FileField(max_length=200)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size_bytes = models.PositiveIntegerField()
+    is_primary = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-is_primary", "created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(is_primary=True),
+                name="one_primary_photo_per_profile",
+            ),
+        ]
+        indexes = [models.Index(fields=["profile", "created_at"], name="photo_profile_created")]
+
+    def __str__(self) -> str:
+        return f"photo {self.id} of {self.profile_id}"
+
+
+class Credit(models.Model):
+    """A filmography entry. Listed newest first (year, then when it was added)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="credits")
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(validators=[validate_credit_year])
+    kind = models.CharField(max_length=16, choices=Category.choices)
+    role_name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("-year", "-created_at", "-id")
+        indexes = [
+            models.Index(fields=["profile", "-year", "-created_at", "-id"], name="credit_newest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    def clean(self) -> None:
+        super().clean()
+        self.title = " ".join(self.title.split())
+        self.role_name = " ".join(self.role_name.split())
 
 
 class MemberSession(models.Model):

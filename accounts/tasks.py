@@ -6,6 +6,7 @@ from typing import Any
 from celery import shared_task
 
 from accounts import emails, services
+from accounts.profiles import services as profile_services
 
 
 @shared_task(
@@ -30,3 +31,16 @@ def purge_expired_auth_records() -> dict[str, int]:
 def purge_member_storage(prefix: str) -> int:
     """Deletes a withdrawn member's files; running it twice deletes nothing the second time."""
     return services.storage_prefix_purge(prefix=prefix)
+
+
+@shared_task(
+    autoretry_for=(OSError,),  # botocore's connection errors are OSErrors too
+    retry_backoff=True,
+    retry_backoff_max=10 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def delete_member_files(names: list[str]) -> int:
+    """Deletes objects of a deleted photo, after the commit. Deleting a missing object is a
+    no-op on every backend, so a redelivery is harmless."""
+    return profile_services.member_files_delete(names=names)

@@ -3,12 +3,14 @@
 from django.urls import URLPattern, path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import views
+from accounts.api import profile_views, views
 
 
 def register(router: SimpleRouter) -> list[URLPattern]:
     """Registers this app's viewsets; returns any plain paths that are not viewsets."""
     router.register("auth/sessions", views.SessionViewSet, basename="session")
+    router.register("me/photos", profile_views.PhotoViewSet, basename="me-photo")
+    router.register("me/filmography", profile_views.FilmographyViewSet, basename="me-credit")
     return [
         path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
         path("auth/verify", views.VerifyView.as_view(), name="auth-verify"),
@@ -26,4 +28,5 @@ def register(router: SimpleRouter) -> list[URLPattern]:
             "auth/password/change", views.PasswordChangeView.as_view(), name="auth-password-change"
         ),
         path("me", views.MeView.as_view(), name="me"),
+        path("me/profile", profile_views.ProfileView.as_view(), name="me-profile"),
     ]

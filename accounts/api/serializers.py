@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from accounts.api.profile_serializers import ProfileOutput
 from accounts.models import Member, MemberSession
 
 # No maximum below 128 (ASVS); a ceiling still keeps a hash of megabytes off the CPU.
@@ -90,10 +91,6 @@ class PasswordChangeInput(serializers.Serializer):
 
 class PasswordChangeOutput(serializers.Serializer):
     revoked_sessions = serializers.IntegerField()
-
-
-class ProfileOutput(serializers.Serializer):
-    display_name = serializers.CharField()
 
 
 class MemberOutput(serializers.ModelSerializer):

@@ -164,6 +164,9 @@ if AWS_STORAGE_BUCKET_NAME:
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=600),
+        # SigV4: botocore would otherwise presign with the deprecated SigV2, which newer AWS
+        # regions and most S3-compatible stores refuse.
+        "signature_version": env.str("AWS_S3_SIGNATURE_VERSION", default="s3v4"),
         "file_overwrite": False,
     }
     STORAGES = {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}}
@@ -248,6 +251,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema component per choice set that several fields share (profile interests and
+    # credit kinds are audition categories; regions; the member's language).
+    "ENUM_NAME_OVERRIDES": {
+        "CategoryEnum": "auditions.models.Category",
+        "RegionEnum": "auditions.models.Region",
+        "LanguageEnum": "accounts.models.Member.Language",
+    },
 }
 
 # --- Celery ---------------------------------------------------------------------------------

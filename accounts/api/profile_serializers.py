@@ -1,0 +1,173 @@
+"""Input and output shapes of `me/profile`, `me/photos` and `me/filmography`. No writes here.
+
+Inputs check types, choices and list sizes (so the schema tells the app); ranges and the other
+one-model rules are the model's, enforced by the services' `full_clean()`.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.models import (
+    LANGUAGES_MAX,
+    LIST_ITEM_MAX_LENGTH,
+    SKILLS_MAX,
+    Member,
+    Photo,
+    Profile,
+)
+from accounts.profiles.completeness import profile_completeness
+from auditions.models import Category, Region
+
+# API name -> model field of the notification switches (the model's names say what they are
+# for; the API groups them under `notifications`).
+NOTIFICATIONS = {
+    "deadline_reminders": "notify_deadline_reminders",
+    "shoot_reminders": "notify_shoot_reminders",
+    "stale_applications": "notify_stale_applications",
+    "saved_search_alerts": "notify_saved_search_alerts",
+    "recommendations": "notify_recommendations",
+}
+
+
+def _text_list(max_items: int) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=LIST_ITEM_MAX_LENGTH),
+        max_length=max_items,
+        required=False,
+    )
+
+
+def _choice_list(choices: Any) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=choices.choices),
+        max_length=len(choices),
+        required=False,
+    )
+
+
+# --- Output ---------------------------------------------------------------------------------
+
+
+class PhotoOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    # Presigned, short-lived URLs on S3 (the storage signs them): fetch, don't store them.
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+    is_primary = serializers.BooleanField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+    def get_url(self, photo: Photo) -> str:
+        return photo.image.url
+
+    def get_thumbnail_url(self, photo: Photo) -> str:
+        return photo.thumbnail.url
+
+
+class CreditOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    title = serializers.CharField()
+    year = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Category.choices)
+    role_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class NotificationsOutput(serializers.Serializer):
+    deadline_reminders = serializers.BooleanField(source="notify_deadline_reminders")
+    shoot_reminders = serializers.BooleanField(source="notify_shoot_reminders")
+    stale_applications = serializers.BooleanField(source="notify_stale_applications")
+    saved_search_alerts = serializers.BooleanField(source="notify_saved_search_alerts")
+    recommendations = serializers.BooleanField(source="notify_recommendations")
+
+
+class CompletenessOutput(serializers.Serializer):
+    percent = serializers.IntegerField(min_value=0, max_value=100)
+    missing = serializers.ListField(child=serializers.CharField())
+
+
+class ProfileOutput(serializers.Serializer):
+    display_name = serializers.CharField()
+    birth_date = serializers.DateField(allow_null=True)
+    gender = serializers.SerializerMethodField()
+    height_cm = serializers.IntegerField(allow_null=True)
+    weight_kg = serializers.IntegerField(allow_null=True)
+    bio = serializers.CharField()
+    skills = serializers.ListField(child=serializers.CharField())
+    languages = serializers.ListField(child=serializers.CharField())
+    interests = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices))
+    regions = serializers.ListField(child=serializers.ChoiceField(choices=Region.choices))
+    representation = serializers.ChoiceField(choices=Profile.Representation.choices)
+    agency_name = serializers.CharField()
+    phone = serializers.CharField()
+    contact_visibility = serializers.ChoiceField(choices=Profile.ContactVisibility.choices)
+    email_language = serializers.CharField(source="member.language")
+    notifications = NotificationsOutput(source="*")
+    photos = PhotoOutput(many=True, source="photos.all")
+    filmography = CreditOutput(many=True, source="credits.all")
+    completeness = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_gender(self, profile: Profile) -> str | None:
+        return profile.gender or None
+
+    def get_completeness(self, profile: Profile) -> dict[str, Any]:
+        result = profile_completeness(profile=profile)
+        return {"percent": result.percent, "missing": result.missing}
+
+
+# --- Input ----------------------------------------------------------------------------------
+
+
+class NotificationsInput(serializers.Serializer):
+    deadline_reminders = serializers.BooleanField(required=False)
+    shoot_reminders = serializers.BooleanField(required=False)
+    stale_applications = serializers.BooleanField(required=False)
+    saved_search_alerts = serializers.BooleanField(required=False)
+    recommendations = serializers.BooleanField(required=False)
+
+
+class ProfileUpdateInput(serializers.Serializer):
+    """Only these are writable; anything else in the body is dropped, never assigned."""
+
+    display_name = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    birth_date = serializers.DateField(allow_null=True, required=False)
+    gender = serializers.ChoiceField(
+        choices=Profile.Gender.choices, allow_null=True, required=False
+    )
+    height_cm = serializers.IntegerField(allow_null=True, required=False)
+    weight_kg = serializers.IntegerField(allow_null=True, required=False)
+    bio = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    skills = _text_list(SKILLS_MAX)
+    languages = _text_list(LANGUAGES_MAX)
+    interests = _choice_list(Category)
+    regions = _choice_list(Region)
+    representation = serializers.ChoiceField(choices=Profile.Representation.choices, required=False)
+    agency_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    phone = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    contact_visibility = serializers.ChoiceField(
+        choices=Profile.ContactVisibility.choices, required=False
+    )
+    email_language = serializers.ChoiceField(choices=Member.Language.choices, required=False)
+    notifications = NotificationsInput(required=False)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The validated body as `profile_update` keywords (notifications flattened)."""
+        data = dict(self.validated_data)
+        for name, value in data.pop("notifications", {}).items():
+            data[NOTIFICATIONS[name]] = value
+        return data
+
+
+class PhotoUploadInput(serializers.Serializer):
+    # A plain file: the content is checked by Pillow in the service, not by the declared type.
+    image = serializers.FileField(allow_empty_file=False, use_url=False)
+
+
+class CreditInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    year = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Category.choices)
+    role_name = serializers.CharField(max_length=100, allow_blank=True, required=False)

@@ -1,0 +1,138 @@
+"""`me/profile`, `me/photos`, `me/filmography`: validate, call one service, answer with an
+output serializer. Every object is looked up within the signed-in member's own: another
+member's id is a 404."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api import profile_serializers as s
+from accounts.models import Credit
+from accounts.profiles import images, selectors, services
+from ohmanager.pagination import CursorPage
+
+UUID_REGEX = r"[0-9a-fA-F-]{36}"
+# Multipart framing around the file (boundaries, part headers): generous, still far below 1 MB.
+MULTIPART_OVERHEAD_BYTES = 64 * 1024
+NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
+INVALID = OpenApiResponse(description="Validation error (envelope with `fields`).")
+
+
+def _profile_response(member_id: object) -> Response:
+    profile = selectors.profile_get_for_member(member_id=member_id)
+    return Response(s.ProfileOutput(profile).data)
+
+
+class ProfileView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=["me"], responses={200: s.ProfileOutput})
+    def get(self, request: Request) -> Response:
+        return _profile_response(request.user.pk)
+
+    @extend_schema(
+        tags=["me"], request=s.ProfileUpdateInput, responses={200: s.ProfileOutput, 400: INVALID}
+    )
+    def patch(self, request: Request) -> Response:
+        data = s.ProfileUpdateInput(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        services.profile_update(member=request.user, **data.service_kwargs())
+        return _profile_response(request.user.pk)
+
+
+@extend_schema(tags=["me"])
+class PhotoViewSet(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.PhotoOutput
+    lookup_value_regex = UUID_REGEX
+    parser_classes = [MultiPartParser]
+    filter_backends: list[Any] = []
+    pagination_class = None
+
+    @extend_schema(
+        request={"multipart/form-data": s.PhotoUploadInput},
+        responses={
+            201: s.PhotoOutput,
+            400: INVALID,
+            413: OpenApiResponse(description="The upload is larger than 10 MB."),
+        },
+    )
+    def create(self, request: Request) -> Response:
+        # Refuse a body that declares itself too large before reading any of it.
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if declared.isdigit() and int(declared) > (
+            images.MAX_UPLOAD_BYTES + MULTIPART_OVERHEAD_BYTES
+        ):
+            images.photo_check_size(size=int(declared))
+        data = s.PhotoUploadInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        photo = services.photo_upload(member=request.user, upload=data.validated_data["image"])
+        return Response(s.PhotoOutput(photo).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None, 404: NOT_FOUND})
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.photo_delete_own(member=request.user, photo_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: s.PhotoOutput, 404: NOT_FOUND})
+    @action(detail=True, methods=["post"], url_path="primary", parser_classes=[])
+    def primary(self, request: Request, pk: str) -> Response:
+        """Makes this photo the primary one (the previous primary stays, as a normal photo)."""
+        photo = services.photo_set_primary(member=request.user, photo_id=pk)
+        return Response(s.PhotoOutput(photo).data)
+
+
+class CreditPage(CursorPage):
+    # Newest first; the id breaks ties so a cursor never skips or repeats a credit.
+    ordering = ("-year", "-created_at", "-id")
+
+
+@extend_schema(tags=["me"])
+class FilmographyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.CreditOutput
+    pagination_class = CreditPage
+    lookup_value_regex = UUID_REGEX
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):  # DRF hook
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no member
+            return Credit.objects.none()
+        return selectors.credit_list_own(member_id=self.request.user.pk)
+
+    @extend_schema(request=s.CreditInput, responses={201: s.CreditOutput, 400: INVALID})
+    def create(self, request: Request) -> Response:
+        data = s.CreditInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        credit = services.credit_create(member=request.user, **data.validated_data)
+        return Response(s.CreditOutput(credit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.CreditInput, responses={200: s.CreditOutput, 400: INVALID, 404: NOT_FOUND}
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        request=s.CreditInput, responses={200: s.CreditOutput, 400: INVALID, 404: NOT_FOUND}
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+        data = s.CreditInput(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        credit = services.credit_update(member=request.user, credit_id=pk, **data.validated_data)
+        return Response(s.CreditOutput(credit).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def destroy(self, request: Request, pk: str) -> Response:
+        services.credit_delete(member=request.user, credit_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)
