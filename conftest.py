@@ -114,3 +114,75 @@ def smtp_server(settings) -> Iterator[SmtpServer]:
         yield server
     finally:
         controller.stop()
+
+
+@dataclass
+class S3Server:
+    """An S3-compatible server (moto's server mode) on localhost, and the bucket under test."""
+
+    endpoint_url: str
+    bucket: str
+    client: object  # a boto3 S3 client for looking at the bucket from outside the app
+
+    def keys(self, prefix: str = "") -> list[str]:
+        """Every object key under `prefix`, straight from the server."""
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix
+        )
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+
+@pytest.fixture(scope="session")
+def _moto_server() -> Iterator[str]:
+    """One in-process moto server for the session (port 0: the OS picks a free one)."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    # werkzeug logs every request moto serves; the test output needs none of it.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_storage(_moto_server, settings) -> S3Server:
+    """Switches the default storage to the django-storages S3 backend production uses,
+    configured as production configures it (private ACL, presigned URLs, no overwrite),
+    against a fresh bucket on the local moto server. Needs no internet."""
+    import uuid
+
+    import boto3
+
+    credentials = {
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",  # moto accepts any credentials
+        "region_name": "us-east-1",
+    }
+    bucket = f"ohmanager-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=_moto_server, **credentials)
+    client.create_bucket(Bucket=bucket)
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": _moto_server,
+            "region_name": credentials["region_name"],
+            "access_key": credentials["aws_access_key_id"],
+            "secret_key": credentials["aws_secret_access_key"],
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 600,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+        },
+    }
+    # Django's setting_changed handler drops the cached storages, so default_storage follows.
+    settings.STORAGES = storages
+    return S3Server(endpoint_url=_moto_server, bucket=bucket, client=client)

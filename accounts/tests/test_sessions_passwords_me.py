@@ -203,8 +203,11 @@ def test_me_shows_the_member_with_their_profile(logged_in):
         "status": "active",
         "language": "ko",
         "date_joined": response.json()["date_joined"],
-        "profile": {"display_name": ""},
+        "profile": response.json()["profile"],
     }
+    # the nested profile is the one `me/profile` serves
+    assert response.json()["profile"] == logged_in.client().get(f"{ME}/profile").json()
+    assert response.json()["profile"]["display_name"] == ""
 
 
 def test_patch_me_ignores_status_staff_and_email(logged_in):

@@ -52,7 +52,9 @@ def test_the_whole_sign_up_flow(api_client):
     # then the member is active, with an empty profile and their own storage prefix
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "active"
-    assert response.json()["profile"] == {"display_name": ""}
+    assert response.json()["profile"]["display_name"] == ""
+    assert response.json()["profile"]["photos"] == []
+    assert response.json()["profile"]["completeness"]["percent"] == 0
     member.refresh_from_db()
     assert member.status == Member.Status.ACTIVE
     profile = Profile.objects.get(member=member)
