@@ -1,6 +1,7 @@
 import secrets
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -222,10 +223,14 @@ class Profile(models.Model):
     def __str__(self) -> str:
         return self.display_name or str(self.member_id)
 
-    def clean(self) -> None:
-        super().clean()
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Tidy the lists before the field validators see them (they refuse repeats).
         for name in ("skills", "languages", "interests", "regions"):
             setattr(self, name, normalize_string_list(getattr(self, name)))
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
         self.agency_name = self.agency_name.strip()
         if self.representation == self.Representation.FREELANCE:
             # "Freelance" and an agency's name contradict each other; the choice wins.
