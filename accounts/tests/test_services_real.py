@@ -48,7 +48,8 @@ def test_the_whole_sign_up_over_http_with_real_smtp_and_a_real_worker(
     assert verified.status_code == 200, verified.json()
     assert verified.json()["status"] == "active"
     session = login("real@example.kr")
-    assert session.client().get("/api/v1/me").json()["profile"] == {"display_name": ""}
+    profile = session.client().get("/api/v1/me").json()["profile"]
+    assert profile["display_name"] == "" and profile["completeness"]["percent"] == 0
 
     # and a password reset goes the same way
     client.post("/api/v1/auth/password/reset", {"email": "real@example.kr"})
