@@ -322,3 +322,88 @@ class AuditionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Dismissal(models.Model):
+    """A member hid this audition from their recommended feed (DELETE on the endpoint undoes)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dismissals"
+    )
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="dismissals")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "audition"], name="dismissal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} ✕ {self.audition_id}"
+
+
+class SavedSearch(models.Model):
+    """A member's named `GET auditions` filter set, re-run for alerts at `frequency`.
+
+    `filters` holds the query parameters as the list endpoint takes them (validated by its
+    FilterSet before saving). `notified_until` is the last-notified marker: alerts consider
+    auditions created after it, and every announced audition also gets a `SavedSearchDelivery`
+    row, so a re-run (or two overlapping runs) never announces one twice.
+    """
+
+    class Frequency(models.TextChoices):
+        INSTANT = "instant", _("After every crawl")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        OFF = "off", _("Off")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(max_length=100)
+    filters = models.JSONField(default=dict, blank=True)
+    frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
+    notified_until = models.DateTimeField(default=timezone.now)
+    last_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["member", "-created_at", "-id"], name="savedsearch_member"),
+            models.Index(fields=["frequency"], name="savedsearch_frequency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = " ".join((self.name or "").split())
+        if not self.name:
+            raise ValidationError({"name": _("A name is required.")})
+        if not isinstance(self.filters, dict):
+            raise ValidationError({"filters": _("Must be an object.")})
+
+
+class SavedSearchDelivery(models.Model):
+    """One audition announced by one saved search: the unique pair is what makes an alert
+    at-most-once per search and audition, whatever the marker and however often runs repeat."""
+
+    saved_search = models.ForeignKey(
+        SavedSearch, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "audition"], name="savedsearch_delivery_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.saved_search_id} → {self.audition_id}"
