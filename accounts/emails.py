@@ -17,7 +17,15 @@ from accounts.models import EmailMessage, Member
 
 logger = logging.getLogger("accounts.emails")
 
-TEMPLATES = {"signup_code", "account_exists", "password_reset_code", "password_changed"}
+TEMPLATES = {
+    "signup_code",
+    "account_exists",
+    "password_reset_code",
+    "password_changed",
+    "reminder_deadline",  # applications/reminders.py
+    "reminder_schedule",  # applications/reminders.py
+    "reminder_stale",  # applications/reminders.py
+}
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -98,12 +99,18 @@ def audition_status_filter(status: str, today: date) -> Q:
 
 
 def _with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
-    """The API's columns, plus whether `member` bookmarked each row (one EXISTS in the same
-    query). Roles and sources come with `audition_attach_related` once the page is cut."""
+    """The API's columns, plus whether `member` bookmarked each row and the id of their
+    application to it (an EXISTS and a subquery on unique indexes, in the same query; a merge
+    moves applications to the audition that stays, so this covers merged duplicates too).
+    Roles and sources come with `audition_attach_related` once the page is cut."""
+    from applications.models import Application  # applications builds on auditions
+
     queryset = queryset.only(*LIST_COLUMNS)
     if member is not None and member.is_authenticated:
+        mine = {"member": member, "audition_id": OuterRef("pk")}
         queryset = queryset.annotate(
-            is_bookmarked=Exists(Bookmark.objects.filter(member=member, audition_id=OuterRef("pk")))
+            is_bookmarked=Exists(Bookmark.objects.filter(**mine)),
+            application_id=Subquery(Application.objects.filter(**mine).values("id")[:1]),
         )
     return queryset
 

@@ -514,9 +514,11 @@ def audition_set_status(*, audition: Audition, status: str, actor: Member | None
 
 @transaction.atomic
 def audition_merge(*, duplicate: Audition, into: Audition, actor: Member | None) -> Audition:
-    """Folds a duplicate into the audition that stays: its source listings and bookmarks move
-    over, and it is marked merged (kept, so the trail and old links still resolve to it).
-    Applications do not exist yet; the applications app extends this when they do."""
+    """Folds a duplicate into the audition that stays: its source listings, bookmarks and
+    applications move over (one application per member: `applications_merge` keeps the more
+    advanced), and it is marked merged (kept, so the trail and old links still resolve to it)."""
+    from applications.services import applications_merge  # applications builds on auditions
+
     if duplicate.pk == into.pk:
         raise InvalidInput("An audition cannot be merged into itself.", code="merge_into_self")
     if into.status == Audition.Status.MERGED:
@@ -531,6 +533,7 @@ def audition_merge(*, duplicate: Audition, into: Audition, actor: Member | None)
     already = Bookmark.objects.filter(audition=into).values("member_id")
     Bookmark.objects.filter(audition=duplicate, member_id__in=already).delete()
     moved_bookmarks = Bookmark.objects.filter(audition=duplicate).update(audition=into)
+    moved_applications = applications_merge(duplicate=duplicate, into=into, actor=actor)
 
     old_status = duplicate.status
     duplicate.status = Audition.Status.MERGED
@@ -552,6 +555,7 @@ def audition_merge(*, duplicate: Audition, into: Audition, actor: Member | None)
             "from": str(duplicate.pk),
             "listings": moved_listings,
             "bookmarks": moved_bookmarks,
+            "applications": moved_applications,
         },
     )
     return into

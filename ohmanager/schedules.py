@@ -35,4 +35,23 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         crontab={"minute": "37", "hour": "4"},
         description="Deletes long-dead member sessions, expired codes and old sent emails.",
     ),
+    # Reminders: each is recorded before its email is queued, so a second run sends nothing.
+    PeriodicTaskSpec(
+        name="applications.remind_deadlines",
+        task="applications.tasks.remind_deadlines",
+        crontab={"minute": "0", "hour": "10"},
+        description="D-3 and D-1 deadline reminders for bookmarked auditions not applied to.",
+    ),
+    PeriodicTaskSpec(
+        name="applications.remind_schedules",
+        task="applications.tasks.remind_schedules",
+        crontab={"minute": "0", "hour": "18"},
+        description="Reminders the evening before a shoot (cast) or a scheduled audition.",
+    ),
+    PeriodicTaskSpec(
+        name="applications.nudge_stale_applications",
+        task="applications.tasks.nudge_stale_applications",
+        crontab={"minute": "30", "hour": "10"},
+        description="Nudges about applications with no change for 14 days (suggests no_response).",
+    ),
 ]

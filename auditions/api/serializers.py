@@ -87,6 +87,10 @@ class AuditionSerializer(serializers.Serializer):
     required_media = serializers.ListField(child=serializers.CharField())
     trust = TrustSerializer()
     is_bookmarked = serializers.BooleanField()
+    applied = serializers.BooleanField(help_text="The signed-in member applied to this audition.")
+    application_id = serializers.UUIDField(
+        allow_null=True, help_text="The signed-in member's application to it, if any."
+    )
 
     def to_representation(self, instance: Audition) -> dict[str, Any]:
         today = self.context.get("today") or timezone.localdate()
@@ -95,6 +99,10 @@ class AuditionSerializer(serializers.Serializer):
 
 def _date(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _uuid(value: object) -> str | None:
+    return str(value) if value is not None else None
 
 
 def _datetime(value: datetime) -> str:
@@ -133,4 +141,6 @@ def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
         "required_media": audition.required_media,
         "trust": {"score": audition.trust_score, "flags": audition.trust_flags},
         "is_bookmarked": bool(getattr(audition, "is_bookmarked", False)),
+        "applied": getattr(audition, "application_id", None) is not None,
+        "application_id": _uuid(getattr(audition, "application_id", None)),
     }

@@ -257,6 +257,11 @@ SPECTACULAR_SETTINGS = {
         "CategoryEnum": "auditions.models.Category",
         "RegionEnum": "auditions.models.Region",
         "LanguageEnum": "accounts.models.Member.Language",
+        "ApplyMethodEnum": "auditions.models.ApplyMethod",
+        "ApplicationStatusEnum": "applications.models.Status",
+        "ApplicationKindEnum": "applications.models.Application.Kind",
+        # What performers see of an audition's status (auditions.selectors.display_status).
+        "AuditionStatusEnum": ["open", "closed", "expired"],
     },
 }
 
