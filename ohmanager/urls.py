@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -16,6 +18,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]
+# `make run` keeps member files on local disk; serve them there so photo URLs open. `static()`
+# adds nothing unless DEBUG is on, and production keeps them in a private S3 bucket.
+if settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage"):
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler400 = "ohmanager.views.bad_request"
 handler403 = "ohmanager.views.permission_denied"
