@@ -22,6 +22,7 @@ TEMPLATES = {
     "account_exists",
     "password_reset_code",
     "password_changed",
+    "saved_search_digest",  # auditions/alerts.py
     "reminder_deadline",  # applications/reminders.py
     "reminder_schedule",  # applications/reminders.py
     "reminder_stale",  # applications/reminders.py

@@ -365,6 +365,9 @@ class SavedSearch(models.Model):
     filters = models.JSONField(default=dict, blank=True)
     frequency = models.CharField(max_length=8, choices=Frequency.choices, default=Frequency.DAILY)
     notified_until = models.DateTimeField(default=timezone.now)
+    # The floor under the marker's slack: nothing created before it is ever announced. Moved
+    # to "now" when the search starts, its filters change, or alerts resume after a pause.
+    announce_after = models.DateTimeField(default=timezone.now)
     last_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,3 +7,41 @@ from auditions import services
 def expire_auditions() -> int:
     """Closes auditions past their deadline. Idempotent: a second run finds nothing due."""
     return services.auditions_expire()
+
+
+# --- Saved-search alerts (auditions/alerts.py) ----------------------------------------------
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+    acks_late=True,  # idempotent: delivery rows and the marker make a re-run announce nothing
+)
+def alert_saved_search(saved_search_id: str) -> int:
+    """One search's digest of new matches; returns how many auditions it announced."""
+    from auditions import alerts
+
+    return alerts.saved_search_notify(saved_search_id=saved_search_id).announced
+
+
+@shared_task
+def alert_saved_searches(frequency: str) -> int:
+    """Fans out one task per due search, so one failing search retries alone."""
+    from auditions import alerts
+
+    due = alerts.saved_searches_due(frequency=frequency)
+    for saved_search_id in due:
+        alert_saved_search.delay(str(saved_search_id))
+    return len(due)
+
+
+@shared_task
+def alert_daily_saved_searches() -> int:
+    return alert_saved_searches("daily")
+
+
+@shared_task
+def alert_weekly_saved_searches() -> int:
+    return alert_saved_searches("weekly")

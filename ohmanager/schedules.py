@@ -35,6 +35,19 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         crontab={"minute": "37", "hour": "4"},
         description="Deletes long-dead member sessions, expired codes and old sent emails.",
     ),
+    # Instant saved-search alerts follow each crawl run (crawlers.signals.crawl_run_finished).
+    PeriodicTaskSpec(
+        name="auditions.alert_daily_saved_searches",
+        task="auditions.tasks.alert_daily_saved_searches",
+        crontab={"minute": "0", "hour": "9"},
+        description="Emails daily saved searches' new matches (09:00 Seoul).",
+    ),
+    PeriodicTaskSpec(
+        name="auditions.alert_weekly_saved_searches",
+        task="auditions.tasks.alert_weekly_saved_searches",
+        crontab={"minute": "0", "hour": "9", "day_of_week": "1"},
+        description="Emails weekly saved searches' new matches (Mondays 09:00 Seoul).",
+    ),
     # Reminders: each is recorded before its email is queued, so a second run sends nothing.
     PeriodicTaskSpec(
         name="applications.remind_deadlines",

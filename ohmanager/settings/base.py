@@ -312,6 +312,12 @@ CRAWLER_CONTACT_EMAIL = env.str("CRAWLER_CONTACT_EMAIL", default="crawler@ohmana
 # Scrapy's HTTP cache spares the sites while developing spiders; on in local.py.
 CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=DEBUG)
 
+# --- Links into the mobile app (emails) ----------------------------------------------------
+# `{id}` is the audition's id. The app registers the custom scheme; the https page is the
+# fallback for a device without the app (README: "Recommendations & alerts").
+APP_DEEP_LINK_BASE = env.str("APP_DEEP_LINK_BASE", default="ohmanager://auditions/{id}")
+APP_WEB_LINK_BASE = env.str("APP_WEB_LINK_BASE", default="https://ohmanager.kr/auditions/{id}")
+
 # --- Logging --------------------------------------------------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {

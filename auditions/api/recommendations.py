@@ -1,0 +1,109 @@
+"""`GET auditions/recommended` and `POST/DELETE auditions/{id}/dismiss`.
+
+Registered as viewsets of their own (routes.py) so the feed and dismissals stay out of the
+catalogue's viewset; `recommended` is registered before `auditions`, and the catalogue's
+detail route only takes UUIDs, so the two never collide.
+"""
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from auditions import dismissals, recommendations, selectors
+from auditions.api.serializers import AuditionSerializer, audition_dict
+from auditions.models import Audition
+from auditions.pagination import KeysetCursorPage
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        help_text="Stable machine code, e.g. category_match, age_fits_role, deadline_soon, "
+        "age_near_miss."
+    )
+    text = serializers.CharField(help_text="Human text in the member's language.")
+
+
+class RecommendedAuditionSerializer(AuditionSerializer):
+    score = serializers.IntegerField(min_value=0, max_value=100)
+    near_miss = serializers.BooleanField(
+        help_text="No role fits, but one nearly does (only with near_misses=true)."
+    )
+    reasons = ReasonSerializer(many=True)
+
+    def to_representation(self, instance: Audition) -> dict[str, Any]:
+        today = self.context["today"]
+        return {
+            **audition_dict(instance, today),
+            "score": instance.score,
+            "near_miss": not instance.fits,
+            "reasons": recommendations.explain(instance, self.context["performer"], today),
+        }
+
+
+class FeedQuery(serializers.Serializer):
+    near_misses = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Also list auditions whose roles the member nearly fits, explained.",
+    )
+
+
+class RecommendedViewSet(viewsets.GenericViewSet):
+    serializer_class = RecommendedAuditionSerializer
+    queryset = Audition.objects.none()  # for the schema; list() builds the member's feed
+    pagination_class = KeysetCursorPage
+    ordering = recommendations.ORDERING
+
+    @extend_schema(
+        summary="Open auditions recommended for me, best first, each with score and reasons",
+        parameters=[FeedQuery],
+        tags=["auditions"],
+    )
+    def list(self, request: Request) -> Response:
+        query = FeedQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        performer = recommendations.performer_for(member=request.user, today=today)
+        queryset = recommendations.recommended_auditions(
+            member=request.user,
+            performer=performer,
+            today=today,
+            near_misses=query.validated_data["near_misses"],
+        )
+        page = selectors.audition_attach_related(self.paginate_queryset(queryset))
+        data = self.get_serializer(
+            page, many=True, context={"today": today, "performer": performer}
+        ).data
+        return self.get_paginated_response(data)
+
+
+class DismissalViewSet(viewsets.GenericViewSet):
+    # Only the `dismiss` action: no list or detail routes of its own.
+
+    lookup_value_regex = UUID_PATTERN
+    pagination_class = None
+
+    @extend_schema(
+        summary="Hide an audition from my recommended feed (POST) or bring it back (DELETE)",
+        request=None,
+        responses={
+            204: OpenApiResponse(description="Done (idempotent)."),
+            404: OpenApiResponse(description="No such audition."),
+        },
+        parameters=[OpenApiParameter("id", str, OpenApiParameter.PATH)],
+        tags=["auditions"],
+    )
+    @action(detail=True, methods=["post", "delete"], url_path="dismiss")
+    def dismiss(self, request: Request, pk: str) -> Response:
+        if request.method == "POST":
+            dismissals.dismissal_add(member=request.user, audition_id=pk)
+        else:
+            dismissals.dismissal_remove(member=request.user, audition_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

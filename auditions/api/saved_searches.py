@@ -1,0 +1,98 @@
+"""`me/saved-searches`: CRUD of the member's saved searches. Another member's is a 404."""
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from auditions import saved_searches
+from auditions.models import SavedSearch
+from ohmanager.pagination import CursorPage
+
+UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
+INVALID = OpenApiResponse(description="Validation error (envelope with `fields`).")
+
+
+class SavedSearchInput(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    filters = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="The query parameters of `GET auditions` (q, category, region, gender, age, "
+        "deadline_before, deadline_after, pay_min, source, status), validated as the list "
+        "validates them. `category` and `region` take a list.",
+    )
+    frequency = serializers.ChoiceField(
+        choices=SavedSearch.Frequency.choices, default=SavedSearch.Frequency.DAILY
+    )
+
+
+class SavedSearchOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    filters = serializers.DictField()
+    frequency = serializers.ChoiceField(choices=SavedSearch.Frequency.choices)
+    last_notified_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class SavedSearchPage(CursorPage):
+    ordering = ("-created_at", "-id")
+
+
+@extend_schema(tags=["me"])
+class SavedSearchViewSet(viewsets.GenericViewSet):
+    serializer_class = SavedSearchOutput
+    pagination_class = SavedSearchPage
+    lookup_value_regex = UUID_PATTERN
+    filter_backends: list[Any] = []
+
+    def get_queryset(self):  # DRF hook
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no member
+            return SavedSearch.objects.none()
+        return saved_searches.saved_search_list_own(member=self.request.user)
+
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(SavedSearchOutput(page, many=True).data)
+
+    @extend_schema(responses={200: SavedSearchOutput, 404: NOT_FOUND})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        found = saved_searches.saved_search_get_own(member=request.user, saved_search_id=pk)
+        return Response(SavedSearchOutput(found).data)
+
+    @extend_schema(request=SavedSearchInput, responses={201: SavedSearchOutput, 400: INVALID})
+    def create(self, request: Request) -> Response:
+        data = SavedSearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = saved_searches.saved_search_create(member=request.user, **data.validated_data)
+        return Response(SavedSearchOutput(created).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SavedSearchInput, responses={200: SavedSearchOutput, 400: INVALID, 404: NOT_FOUND}
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=False)
+
+    @extend_schema(
+        request=SavedSearchInput, responses={200: SavedSearchOutput, 400: INVALID, 404: NOT_FOUND}
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
+        data = SavedSearchInput(data=request.data, partial=partial)
+        data.is_valid(raise_exception=True)
+        updated = saved_searches.saved_search_update(
+            member=request.user, saved_search_id=pk, **data.validated_data
+        )
+        return Response(SavedSearchOutput(updated).data)
+
+    @extend_schema(responses={204: None, 404: NOT_FOUND})
+    def destroy(self, request: Request, pk: str) -> Response:
+        saved_searches.saved_search_delete(member=request.user, saved_search_id=pk)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,479 @@
+"""The recommended feed (`GET auditions/recommended`): open auditions scored for one member.
+
+Eligibility and the score are computed in the database, in the one query that pages the feed:
+the member's facts (age on the day, gender, height, interests, regions) are constants, so
+"a role fits" is an `EXISTS` PostgreSQL runs as a semi-join over the roles, dismissed and
+applied auditions are anti-joins, and every score part is a `CASE` over the audition's own
+columns. The page is cut with a keyset over (score, posted_at, id), so a deep page costs what
+the first costs and the query count does not depend on the catalogue's size.
+
+Only the page (20 rows) comes back to Python, where `explain` turns the annotated parts and
+the page's role rows into `reasons` (codes + human text). The role predicates exist twice (Q
+objects for SQL, `_role_fits` for the page's explanation); test_recommendations pins both
+against the same crafted roles.
+
+Score (0-100): a fitting role 15, category in interests 25, region 15 (one of the member's) or
+10 (online/nationwide), pay 10 (paid with an amount) or 4 (paid or negotiable without one),
+deadline 10 (within 7 days) or 5 (within 14), freshness 10 (3 days) / 6 (7) / 3 (14), trust
+score x 0.15 (0-15). A near miss (asked for with `near_misses=true`) gets no role points.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from accounts.models import Member, Profile
+from applications.models import Application
+from auditions.models import Audition, Dismissal, Gender, PayType, Region, Role
+from auditions.selectors import _visible, _with_related
+from auditions.services import seoul_today
+
+ORDERING = ("-score", "-posted_at", "-id")
+# How far outside a role's stated range still counts as a near miss.
+NEAR_AGE_YEARS = 3
+NEAR_HEIGHT_CM = 5
+
+POINTS_ROLE = 15
+POINTS_CATEGORY = 25
+POINTS_REGION = 15
+POINTS_REGION_ANYWHERE = 10
+POINTS_PAY_AMOUNT = 10
+POINTS_PAY_TERMS = 4
+POINTS_DEADLINE_WEEK = 10
+POINTS_DEADLINE_FORTNIGHT = 5
+FRESH_POINTS = ((3, 10), (7, 6), (14, 3))  # (posted within days, points), best first
+TRUST_POINTS = 15  # x trust_score / 100
+ANYWHERE_REGIONS = (Region.ONLINE, Region.NATIONWIDE)
+DEADLINE_SOON_DAYS = 7
+TRUSTED_SCORE = 80
+LOW_TRUST_SCORE = 50
+DASH = "\u2013"  # ranges read "25\u201330", as in print
+
+
+@dataclass(frozen=True)
+class Performer:
+    """The profile facts the feed uses. Unknown facts (None / empty) never exclude: an
+    audition is not hidden for a height the member has not told us."""
+
+    gender: str = ""  # female / male / nonbinary / "" (unknown)
+    age: int | None = None
+    height_cm: int | None = None
+    interests: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    language: str = Member.Language.KOREAN
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years on `day`: the birthday itself counts (born 2000-06-15 is 25 on 2025-06-15).
+    Someone born on 29 February turns a year older on 1 March in non-leap years."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def performer_for(*, member: Member, today: date) -> Performer:
+    profile = (
+        Profile.objects.filter(member_id=member.pk)
+        .only("birth_date", "gender", "height_cm", "interests", "regions")
+        .first()
+    )
+    if profile is None:
+        return Performer(language=member.language)
+    return Performer(
+        gender=profile.gender or "",
+        age=age_on(profile.birth_date, today) if profile.birth_date else None,
+        height_cm=profile.height_cm,
+        interests=tuple(profile.interests or ()),
+        regions=tuple(profile.regions or ()),
+        language=member.language,
+    )
+
+
+# --- Role eligibility (SQL) -----------------------------------------------------------------
+
+
+def _gender_q(performer: Performer) -> Q:
+    if performer.gender in (Gender.FEMALE, Gender.MALE):
+        return Q(gender__in=[performer.gender, Gender.ANY])
+    if performer.gender:  # non-binary: roles open to any gender
+        return Q(gender=Gender.ANY)
+    return Q()
+
+
+def _range_q(low: str, high: str, value: int | None, slack: int = 0) -> Q:
+    if value is None:
+        return Q()
+    return (Q(**{f"{low}__isnull": True}) | Q(**{f"{low}__lte": value + slack})) & (
+        Q(**{f"{high}__isnull": True}) | Q(**{f"{high}__gte": value - slack})
+    )
+
+
+def role_fit_q(performer: Performer) -> Q:
+    """A role the member fits: gender (or `any`), age and height within what the role states."""
+    return (
+        _gender_q(performer)
+        & _range_q("age_min", "age_max", performer.age)
+        & _range_q("height_min_cm", "height_max_cm", performer.height_cm)
+    )
+
+
+def role_near_q(performer: Performer) -> Q:
+    """A role the member would fit if age and height could stretch a little (gender cannot)."""
+    return (
+        _gender_q(performer)
+        & _range_q("age_min", "age_max", performer.age, NEAR_AGE_YEARS)
+        & _range_q("height_min_cm", "height_max_cm", performer.height_cm, NEAR_HEIGHT_CM)
+    )
+
+
+def _roles(condition: Q) -> Exists:
+    return Exists(Role.objects.filter(Q(audition_id=OuterRef("pk")) & condition))
+
+
+# --- The feed ---------------------------------------------------------------------------------
+
+
+def _points(condition: Q, points: int, otherwise: Any = 0) -> Case:
+    return Case(
+        When(condition, then=Value(points)),
+        default=otherwise if not isinstance(otherwise, int) else Value(otherwise),
+        output_field=IntegerField(),
+    )
+
+
+def recommended_auditions(
+    *,
+    member: Member,
+    performer: Performer | None = None,
+    today: date | None = None,
+    near_misses: bool = False,
+) -> QuerySet:
+    """Visible auditions the member fits (or nearly fits, with `near_misses`), not dismissed
+    or applied to, annotated with `score`, its parts (`pts_*`) and `fits`. Order by ORDERING."""
+    today = today or seoul_today()
+    performer = performer or performer_for(member=member, today=today)
+    now = timezone.now()
+
+    queryset = Audition.objects.filter(_visible(today)).exclude(
+        Exists(Dismissal.objects.filter(member_id=member.pk, audition_id=OuterRef("pk")))
+    )
+    # Applied to (any status, withdrawn included): the member has dealt with it.
+    queryset = queryset.exclude(
+        Exists(Application.objects.filter(member_id=member.pk, audition_id=OuterRef("pk")))
+    )
+
+    fits = _roles(role_fit_q(performer))
+    if near_misses:
+        queryset = queryset.annotate(fits=fits).filter(
+            Q(fits=True) | _roles(role_near_q(performer))
+        )
+        role_points = _points(Q(fits=True), POINTS_ROLE)
+    else:
+        queryset = queryset.filter(fits).annotate(fits=Value(True))
+        role_points = Value(POINTS_ROLE)
+
+    fresh = Case(
+        *(
+            When(posted_at__gte=now - timedelta(days=days), then=Value(points))
+            for days, points in FRESH_POINTS
+        ),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    queryset = queryset.annotate(
+        pts_role=role_points,
+        pts_category=_points(Q(category__in=performer.interests), POINTS_CATEGORY)
+        if performer.interests
+        else Value(0),
+        pts_region=Case(
+            When(region__in=performer.regions, then=Value(POINTS_REGION)),
+            When(region__in=ANYWHERE_REGIONS, then=Value(POINTS_REGION_ANYWHERE)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        if performer.regions
+        else Value(0),
+        pts_pay=Case(
+            When(pay_type=PayType.PAID, pay_sort__gt=0, then=Value(POINTS_PAY_AMOUNT)),
+            When(pay_type__in=[PayType.PAID, PayType.NEGOTIABLE], then=Value(POINTS_PAY_TERMS)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        pts_deadline=Case(
+            When(
+                deadline__lte=today + timedelta(days=DEADLINE_SOON_DAYS),
+                then=Value(POINTS_DEADLINE_WEEK),
+            ),
+            When(
+                deadline__lte=today + timedelta(days=2 * DEADLINE_SOON_DAYS),
+                then=Value(POINTS_DEADLINE_FORTNIGHT),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        pts_fresh=fresh,
+        # Integer division on both databases: 0-15.
+        pts_trust=ExpressionWrapper(
+            F("trust_score") * TRUST_POINTS / 100, output_field=IntegerField()
+        ),
+    ).annotate(
+        score=ExpressionWrapper(
+            F("pts_role")
+            + F("pts_category")
+            + F("pts_region")
+            + F("pts_pay")
+            + F("pts_deadline")
+            + F("pts_fresh")
+            + F("pts_trust"),
+            output_field=IntegerField(),
+        )
+    )
+    return _with_related(queryset, member)
+
+
+# --- Reasons (the page only) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "text": self.text}
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    "category_match": {
+        "en": "{category}: one of your interests",
+        "ko": "관심 분야({category})의 오디션입니다",
+    },
+    "region_match": {"en": "In {region}, where you work", "ko": "활동 지역({region})입니다"},
+    "region_anywhere": {"en": "{region}: no travel needed", "ko": "{region} 진행이라 지역 무관"},
+    "gender_fits_role": {
+        "en": "Role “{role}” is for {gender}",
+        "ko": "“{role}” 역은 {gender} 배역입니다",
+    },
+    "gender_any": {
+        "en": "Role “{role}” is open to any gender",
+        "ko": "“{role}” 역은 성별 무관입니다",
+    },
+    "age_fits_role": {
+        "en": "Role “{role}” asks for {range}; you are {age}",
+        "ko": "“{role}” 역 {range}세 모집, 회원님은 {age}세",
+    },
+    "height_fits_role": {
+        "en": "Role “{role}” asks for {range} cm; you are {height} cm",
+        "ko": "“{role}” 역 키 {range}cm, 회원님은 {height}cm",
+    },
+    "height_unknown": {
+        "en": "Role “{role}” asks for {range} cm: add your height to your profile",
+        "ko": "“{role}” 역은 키 {range}cm를 찾습니다. 프로필에 키를 입력하세요",
+    },
+    "age_near_miss": {
+        "en": "Near miss: role “{role}” asks for {range}; you are {age}",
+        "ko": "아깝게 벗어남: “{role}” 역 {range}세 모집, 회원님은 {age}세",
+    },
+    "height_near_miss": {
+        "en": "Near miss: role “{role}” asks for {range} cm; you are {height} cm",
+        "ko": "아깝게 벗어남: “{role}” 역 키 {range}cm, 회원님은 {height}cm",
+    },
+    "pay_stated": {"en": "Pay stated: {pay}", "ko": "출연료 명시: {pay}"},
+    "pay_terms": {"en": "Paid ({pay_type}), amount not stated", "ko": "유급(금액 미기재)"},
+    "deadline_soon": {
+        "en": "Closes soon: {deadline} ({days} days left)",
+        "ko": "마감 임박: {deadline} ({days}일 남음)",
+    },
+    "deadline_today": {"en": "Closes today", "ko": "오늘 마감"},
+    "fresh": {"en": "Posted {days} days ago", "ko": "{days}일 전 등록"},
+    "fresh_today": {"en": "Posted today", "ko": "오늘 등록"},
+    "trusted": {"en": "Trust score {score}", "ko": "신뢰도 {score}점"},
+    "low_trust": {
+        "en": "Low trust score {score}: check the posting before applying",
+        "ko": "신뢰도 {score}점: 지원 전에 공고를 확인하세요",
+    },
+}
+GENDER_WORDS = {
+    "female": {"en": "women", "ko": "여성"},
+    "male": {"en": "men", "ko": "남성"},
+}
+
+
+def _text(code: str, language: str, **values: Any) -> Reason:
+    templates = TEXTS[code]
+    return Reason(code, templates.get(language, templates["en"]).format(**values))
+
+
+def _span(low: int | None, high: int | None) -> str:
+    if low is not None and high is not None:
+        return f"{low}{DASH}{high}"
+    return f"{low}+" if low is not None else f"≤{high}"
+
+
+def _in_range(low: int | None, high: int | None, value: int, slack: int = 0) -> bool:
+    return (low is None or low <= value + slack) and (high is None or high >= value - slack)
+
+
+def _gender_ok(role: dict, performer: Performer) -> bool:
+    if performer.gender in (Gender.FEMALE, Gender.MALE):
+        return role["gender"] in (performer.gender, Gender.ANY)
+    return role["gender"] == Gender.ANY if performer.gender else True
+
+
+def _role_fits(role: dict, performer: Performer, slack: tuple[int, int] = (0, 0)) -> bool:
+    """The Python twin of role_fit_q / role_near_q, for the page's roles."""
+    return (
+        _gender_ok(role, performer)
+        and (
+            performer.age is None
+            or _in_range(role["age_min"], role["age_max"], performer.age, slack[0])
+        )
+        and (
+            performer.height_cm is None
+            or _in_range(
+                role["height_min_cm"], role["height_max_cm"], performer.height_cm, slack[1]
+            )
+        )
+    )
+
+
+def _specificity(role: dict, performer: Performer) -> int:
+    """Prefer explaining the role that was written for someone like the member."""
+    stated = (
+        (role["gender"] == performer.gender)
+        + (role["age_min"] is not None or role["age_max"] is not None)
+        + (role["height_min_cm"] is not None or role["height_max_cm"] is not None)
+    )
+    return stated
+
+
+def _role_reasons(roles: list[dict], performer: Performer, fits: bool) -> list[Reason]:
+    lang = performer.language
+    if fits:
+        candidates = [r for r in roles if _role_fits(r, performer)]
+        if not candidates:
+            return []
+        role = max(candidates, key=lambda r: _specificity(r, performer))
+        reasons = []
+        if role["gender"] == Gender.ANY:
+            reasons.append(_text("gender_any", lang, role=role["name"]))
+        elif role["gender"] == performer.gender:
+            reasons.append(
+                _text(
+                    "gender_fits_role",
+                    lang,
+                    role=role["name"],
+                    gender=GENDER_WORDS[role["gender"]][lang if lang in ("en", "ko") else "en"],
+                )
+            )
+        age_stated = role["age_min"] is not None or role["age_max"] is not None
+        if performer.age is not None and age_stated:
+            reasons.append(
+                _text(
+                    "age_fits_role",
+                    lang,
+                    role=role["name"],
+                    range=_span(role["age_min"], role["age_max"]),
+                    age=performer.age,
+                )
+            )
+        height_stated = role["height_min_cm"] is not None or role["height_max_cm"] is not None
+        if height_stated:
+            span = _span(role["height_min_cm"], role["height_max_cm"])
+            if performer.height_cm is None:
+                reasons.append(_text("height_unknown", lang, role=role["name"], range=span))
+            else:
+                reasons.append(
+                    _text(
+                        "height_fits_role",
+                        lang,
+                        role=role["name"],
+                        range=span,
+                        height=performer.height_cm,
+                    )
+                )
+        return reasons
+    # A near miss: say by how much, for the closest role.
+    slack = (NEAR_AGE_YEARS, NEAR_HEIGHT_CM)
+    for role in roles:
+        if not _role_fits(role, performer, slack):
+            continue
+        reasons = []
+        if performer.age is not None and not _in_range(
+            role["age_min"], role["age_max"], performer.age
+        ):
+            reasons.append(
+                _text(
+                    "age_near_miss",
+                    lang,
+                    role=role["name"],
+                    range=_span(role["age_min"], role["age_max"]),
+                    age=performer.age,
+                )
+            )
+        if performer.height_cm is not None and not _in_range(
+            role["height_min_cm"], role["height_max_cm"], performer.height_cm
+        ):
+            reasons.append(
+                _text(
+                    "height_near_miss",
+                    lang,
+                    role=role["name"],
+                    range=_span(role["height_min_cm"], role["height_max_cm"]),
+                    height=performer.height_cm,
+                )
+            )
+        return reasons
+    return []
+
+
+def _pay_text(audition: Audition) -> str:
+    low, high = audition.pay_amount_min, audition.pay_amount_max
+    amount = f"{low:,}{DASH}{high:,}" if low and high and low != high else f"{(high or low):,}"
+    unit = f"/{audition.pay_unit}" if audition.pay_unit else ""
+    return f"{amount} {audition.pay_currency}{unit}"
+
+
+def explain(audition: Audition, performer: Performer, today: date) -> list[dict[str, str]]:
+    """The reasons behind one scored row (its `pts_*` annotations and its `role_rows`), most
+    weighty first. Codes are stable for the app; texts follow the member's language."""
+    lang = performer.language
+    reasons = _role_reasons(audition.role_rows, performer, bool(audition.fits))
+    if audition.pts_category:
+        reasons.append(_text("category_match", lang, category=audition.get_category_display()))
+    if audition.pts_region == POINTS_REGION:
+        reasons.append(_text("region_match", lang, region=audition.get_region_display()))
+    elif audition.pts_region:
+        reasons.append(_text("region_anywhere", lang, region=audition.get_region_display()))
+    if audition.pts_deadline and audition.deadline:
+        days = (audition.deadline - today).days
+        if days == 0:
+            reasons.append(_text("deadline_today", lang))
+        else:
+            reasons.append(
+                _text("deadline_soon", lang, deadline=audition.deadline.isoformat(), days=days)
+            )
+    if audition.pts_pay == POINTS_PAY_AMOUNT:
+        reasons.append(_text("pay_stated", lang, pay=_pay_text(audition)))
+    elif audition.pts_pay:
+        reasons.append(_text("pay_terms", lang, pay_type=audition.pay_type))
+    if audition.pts_fresh:
+        days = (timezone.localdate() - timezone.localtime(audition.posted_at).date()).days
+        reasons.append(_text("fresh", lang, days=days) if days > 0 else _text("fresh_today", lang))
+    if audition.trust_score >= TRUSTED_SCORE:
+        reasons.append(_text("trusted", lang, score=audition.trust_score))
+    elif audition.trust_score < LOW_TRUST_SCORE:
+        reasons.append(_text("low_trust", lang, score=audition.trust_score))
+    return [reason.as_dict() for reason in reasons]

@@ -1,0 +1,157 @@
+"""Saved searches (`me/saved-searches`): a name, the filters of `GET auditions`, a frequency.
+
+Filters are validated by the list's own FilterSet (`AuditionFilter`), so a saved search takes
+exactly what the list takes and is matched by the same code (`saved_search_matches`). They
+are stored as the query parameters the list would receive: a string per key, a list of
+strings for the repeatable keys (`category`, `region`).
+"""
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from accounts.models import Member
+from auditions import selectors
+from auditions.filters import AuditionFilter
+from auditions.models import Audition, SavedSearch
+from ohmanager.exceptions import InvalidInput, NotFound
+
+# Paging and presentation are not part of what a search matches.
+NOT_FILTERS = {"ordering", "cursor", "page_size"}
+MULTI_VALUED = {"category", "region"}
+FILTER_KEYS = set(AuditionFilter.base_filters) - NOT_FILTERS
+MAX_SAVED_SEARCHES = 20
+
+
+def _query_dict(filters: dict[str, Any]) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in filters.items():
+        data.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return data
+
+
+def saved_search_filters_clean(filters: Any) -> dict[str, Any]:
+    """The filters as stored: unknown keys refused (a typo would silently match everything),
+    values validated by AuditionFilter, empty values dropped."""
+    if not isinstance(filters, dict):
+        raise InvalidInput(fields={"filters": ["Must be an object of `GET auditions` filters."]})
+    unknown = sorted(set(filters) - FILTER_KEYS)
+    if unknown:
+        raise InvalidInput(
+            fields={"filters": [f"Unknown filter(s): {', '.join(unknown)}."]},
+        )
+    cleaned: dict[str, Any] = {}
+    for key, value in filters.items():
+        if value is None or value == "" or value == []:
+            continue
+        if isinstance(value, list):
+            if key not in MULTI_VALUED or not all(isinstance(v, str) for v in value):
+                raise InvalidInput(fields={f"filters.{key}": ["Expected a single value."]})
+            cleaned[key] = sorted(set(value))
+        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            cleaned[key] = [str(value)] if key in MULTI_VALUED else str(value)
+        else:
+            raise InvalidInput(fields={f"filters.{key}": ["Expected a string or a number."]})
+    filterset = AuditionFilter(_query_dict(cleaned), queryset=Audition.objects.none())
+    if not filterset.is_valid():
+        raise InvalidInput(
+            fields={f"filters.{k}": [str(m) for m in v] for k, v in filterset.errors.items()}
+        )
+    return cleaned
+
+
+# --- Reads ----------------------------------------------------------------------------------
+
+
+def saved_search_list_own(*, member: Member) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(member_id=member.pk)
+
+
+def saved_search_get_own(*, member: Member, saved_search_id: UUID) -> SavedSearch:
+    found = SavedSearch.objects.filter(member_id=member.pk, pk=saved_search_id).first()
+    if found is None:  # another member's is "not found" too
+        raise NotFound("No such saved search.", code="saved_search_not_found")
+    return found
+
+
+def saved_search_matches(
+    *, saved_search: SavedSearch, created_after: datetime | None = None
+) -> QuerySet[Audition]:
+    """The auditions `GET auditions` would list for this search's filters (optionally only
+    those created after `created_after`), as the list's selector and FilterSet select them."""
+    filterset = AuditionFilter(_query_dict(saved_search.filters), queryset=Audition.objects.none())
+    if not filterset.is_valid():  # stored filters were valid when saved; choices may change
+        return Audition.objects.none()
+    params = filterset.form.cleaned_data
+    queryset = selectors.audition_list(
+        member=saved_search.member, status=params.get("status"), query=params.get("q") or ""
+    )
+    if created_after is not None:
+        queryset = queryset.filter(created_at__gt=created_after)
+    return filterset.filter_queryset(queryset)
+
+
+# --- Writes ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def saved_search_create(
+    *, member: Member, name: str, filters: dict[str, Any], frequency: str
+) -> SavedSearch:
+    """Alerts start from now: auditions already listed are not "new" to this search."""
+    now = timezone.now()
+    if SavedSearch.objects.filter(member_id=member.pk).count() >= MAX_SAVED_SEARCHES:
+        raise InvalidInput(
+            f"At most {MAX_SAVED_SEARCHES} saved searches.", code="too_many_saved_searches"
+        )
+    saved = SavedSearch(
+        member=member,
+        name=name,
+        filters=saved_search_filters_clean(filters),
+        frequency=frequency,
+        notified_until=now,
+        announce_after=now,
+    )
+    saved.full_clean()
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_search_update(
+    *,
+    member: Member,
+    saved_search_id: UUID,
+    name: str | None = None,
+    filters: dict[str, Any] | None = None,
+    frequency: str | None = None,
+) -> SavedSearch:
+    """Changing the filters, or switching alerts on from `off`, restarts the alerts from now:
+    the next digest does not announce everything that merely matches by then."""
+    saved = saved_search_get_own(member=member, saved_search_id=saved_search_id)
+    saved = SavedSearch.objects.select_for_update().get(pk=saved.pk)
+    if name is not None:
+        saved.name = name
+    if frequency is not None:
+        if saved.frequency == SavedSearch.Frequency.OFF and frequency != saved.frequency:
+            # Off searches are never visited: their marker is stale, restart it.
+            saved.notified_until = saved.announce_after = timezone.now()
+        saved.frequency = frequency
+    if filters is not None:
+        cleaned = saved_search_filters_clean(filters)
+        if cleaned != saved.filters:
+            saved.filters = cleaned
+            saved.notified_until = saved.announce_after = timezone.now()
+    saved.full_clean()
+    saved.save()
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, member: Member, saved_search_id: UUID) -> None:
+    saved_search_get_own(member=member, saved_search_id=saved_search_id).delete()
