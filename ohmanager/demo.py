@@ -2,6 +2,7 @@
 
 from accounts import services as account_services
 from accounts.models import Member
+from applications import demo as applications_demo
 from auditions import demo as auditions_demo
 
 ADMIN_EMAIL = "admin@ohmanager.local"
@@ -19,4 +20,5 @@ def load(*, admin_password: str, performer_password: str) -> list[str]:
     # What activation gives every member: an empty profile and a storage prefix (idempotent).
     account_services.profile_prepare(member=Member.objects.get(email=PERFORMER_EMAIL))
     summary += auditions_demo.load()
+    summary += applications_demo.load(member=Member.objects.get(email=PERFORMER_EMAIL))
     return summary
