@@ -189,6 +189,24 @@ class Audition(models.Model):
             models.Index(fields=["status", "-pay_sort", "-id"], name="audition_status_pay"),
             models.Index(fields=["deadline", "title_norm"], name="audition_dedupe"),
             models.Index(fields=["title_norm", "company_norm"], name="audition_repost"),
+            # The recommended feed scores every open audition: covering the columns it reads
+            # turns that into an index-only scan of narrow tuples instead of a scan of the
+            # wide rows (PostgreSQL; SQLite ignores `include`).
+            models.Index(
+                fields=["deadline_sort"],
+                include=[
+                    "id",
+                    "category",
+                    "region",
+                    "pay_type",
+                    "pay_sort",
+                    "deadline",
+                    "posted_at",
+                    "trust_score",
+                ],
+                condition=Q(status="open"),
+                name="audition_open_feed",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -231,6 +249,14 @@ class Role(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+        # "Does a role fit this member" for the recommended feed, read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["audition"],
+                include=["gender", "age_min", "age_max", "height_min_cm", "height_max_cm"],
+                name="role_fit",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(age_min__isnull=True)

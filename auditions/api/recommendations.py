@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from auditions import dismissals, recommendations, selectors
+from auditions import dismissals, recommendations
 from auditions.api.serializers import AuditionSerializer, audition_dict
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
@@ -69,17 +69,15 @@ class RecommendedViewSet(viewsets.GenericViewSet):
     def list(self, request: Request) -> Response:
         query = FeedQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        today = timezone.localdate()
-        performer = recommendations.performer_for(member=request.user, today=today)
-        queryset = recommendations.recommended_auditions(
+        feed = recommendations.feed_context(
             member=request.user,
-            performer=performer,
-            today=today,
+            today=timezone.localdate(),
             near_misses=query.validated_data["near_misses"],
         )
-        page = selectors.audition_attach_related(self.paginate_queryset(queryset))
+        ranked = self.paginate_queryset(recommendations.recommended_ranking(feed=feed))
+        page = recommendations.recommended_page(feed=feed, ranked=ranked)
         data = self.get_serializer(
-            page, many=True, context={"today": today, "performer": performer}
+            page, many=True, context={"today": feed.today, "performer": feed.performer}
         ).data
         return self.get_paginated_response(data)
 

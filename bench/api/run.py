@@ -14,6 +14,13 @@ authenticated with a token from the real `POST /api/v1/auth/login`, on productio
 
 Prints requests/s, p50/p95/p99 for each scenario and server, R3/R1 (p50 and throughput), and
 the deep page against the first page. Ratios, not times: both servers run here, now.
+
+Feed rows (R3 only): `GET /api/v1/auditions/recommended` for the bench member, whose profile
+(female, 27, 165 cm, interests film/web_drama/commercial, regions seoul/gyeonggi) fits about
+half the open catalogue; printed against the plain list's first page of the same run (goal:
+feed/list <= 3). The feed reads the `audition_open_feed` and `role_fit` covering indexes
+index-only, which needs a vacuumed table (autovacuum does it in production; after seeding,
+`VACUUM ANALYZE auditions_audition, auditions_role`).
 """
 
 import argparse
@@ -89,11 +96,29 @@ def scenarios() -> dict[str, dict[str, str]]:
     }
 
 
+FEED_ROWS = {"recommended": {}, "recommended_near_misses": {"near_misses": "true"}}
+
+
 def member():
+    from datetime import date
+
     from accounts.models import Member
+    from accounts.profiles.services import profile_update
+    from accounts.services import profile_prepare
 
     found = Member.objects.filter(email=BENCH_EMAIL).first()
-    return found or Member.objects.create_user(BENCH_EMAIL, BENCH_PASSWORD, status="active")
+    found = found or Member.objects.create_user(BENCH_EMAIL, BENCH_PASSWORD, status="active")
+    profile_prepare(member=found)
+    today = date.today()
+    profile_update(
+        member=found,
+        birth_date=date(today.year - 27, 1, 1),
+        gender="female",
+        height_cm=165,
+        interests=["film", "web_drama", "commercial"],
+        regions=["seoul", "gyeonggi"],
+    )
+    return found
 
 
 def capture_sql(params_by_name: dict[str, dict]) -> dict[str, dict]:
@@ -247,6 +272,9 @@ def main() -> None:
         for name, query in params.items():
             path = "/api/v1/auditions" + (f"?{urlencode(query)}" if query else "")
             results[name]["R3"] = load(8702, path, headers, args.requests, args.concurrency)
+        for name, query in FEED_ROWS.items():
+            path = "/api/v1/auditions/recommended" + (f"?{urlencode(query)}" if query else "")
+            results[name] = {"R3": load(8702, path, headers, args.requests, args.concurrency)}
     finally:
         stop(r3)
     sql_file.unlink()
@@ -264,6 +292,8 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, row in results.items():
+        if name in FEED_ROWS:
+            continue
         one, three = row["R1"], row["R3"]
         print(
             f"{name:<20} {captured[name]['items']:>5} | {one['rps']:>7.1f} {one['p50']:>6.1f} "
@@ -276,6 +306,15 @@ def main() -> None:
     search = results["search_2_syllables"]["R3"]
     print(f"R3 two-syllable search p95: {search['p95']:.1f} ms (goal < 30 ms)")
     print("(milliseconds; goals: R3/R1 <= 2.5 on every row, deep/first <= 2)")
+    print("\nRecommended feed (R3) against the plain list's first page (R3), same run:")
+    for name in FEED_ROWS:
+        feed = results[name]["R3"]
+        print(
+            f"{name:<24} rps {feed['rps']:>6.1f}  p50 {feed['p50']:>6.1f}  p95 "
+            f"{feed['p95']:>6.1f}  p99 {feed['p99']:>6.1f} | feed/list p50 "
+            f"{feed['p50'] / first['p50']:.2f}  list/feed rps {first['rps'] / feed['rps']:.2f}"
+        )
+    print("(goal: feed/list <= 3)")
 
 
 if __name__ == "__main__":
