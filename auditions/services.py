@@ -3,6 +3,7 @@
 import dataclasses
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -84,9 +85,10 @@ def seoul_today() -> date:
 # --- Derived columns ------------------------------------------------------------------------
 
 
-def _refresh_derived(audition: Audition) -> None:
+def _refresh_derived(audition: Audition, *, repost_count: int | None = None) -> None:
     """Normalised title/company, the search document and the trust assessment: recomputed
-    from the audition's own fields before every save."""
+    from the audition's own fields before every save. A batch passes `repost_count`, counted
+    for the whole batch at once (auditions.ingest_batch)."""
     audition.title_norm = normalize_title(audition.title)[:300]
     audition.company_norm = normalize_company(audition.company)[:200]
     audition.search_vector = (
@@ -111,7 +113,7 @@ def _refresh_derived(audition: Audition) -> None:
             production_type=audition.production_type,
             director=audition.director,
             casting_director=audition.casting_director,
-            repost_count=_repost_count(audition),
+            repost_count=_repost_count(audition) if repost_count is None else repost_count,
         )
     )
 
@@ -190,10 +192,18 @@ def _reject(reason: str) -> InvalidInput:
     return InvalidInput(reason, code="listing_rejected")
 
 
+_LISTING_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ListingData))
+_ROLE_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(RoleData))
+
+
 def _content_hash(listing: ListingData) -> str:
-    payload = json.dumps(
-        dataclasses.asdict(listing), sort_keys=True, ensure_ascii=False, default=str
-    )
+    # The JSON of `dataclasses.asdict(listing)` (stored hashes stay valid), built without
+    # asdict's deep copies: they were a third of an unchanged listing's cost.
+    data = {name: getattr(listing, name) for name in _LISTING_DATA_FIELDS}
+    data["roles"] = [
+        {name: getattr(role, name) for name in _ROLE_DATA_FIELDS} for role in listing.roles
+    ]
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -254,7 +264,9 @@ def _role_objects(audition: Audition, roles: list[RoleData]) -> list[Role]:
             description=(data.description or "").strip(),
         )
         try:
-            role.full_clean(exclude=["audition"])
+            # No unique check (a fresh UUID) and no constraint query (the ages are ordered
+            # above): a query or two per role otherwise, for nothing the database won't hold.
+            role.full_clean(exclude=["audition"], validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise _reject(f"role {position + 1}: {error.messages[0]}") from error
         objects.append(role)
@@ -286,6 +298,14 @@ def _find_duplicate(source: Source, values: dict[str, Any]) -> Audition | None:
     candidates = candidates.exclude(listings__source=source).values_list(
         "id", "title_norm", "company_norm"
     )[:MERGE_CANDIDATES]
+    best = _best_duplicate(title, company, candidates)
+    return Audition.objects.select_for_update().get(pk=best) if best else None
+
+
+def _best_duplicate(
+    title: str, company: str, candidates: Iterable[tuple[UUID, str, str]]
+) -> UUID | None:
+    """The candidate (id, title_norm, company_norm) that is the same call, if any."""
     best: tuple[float, UUID] | None = None
     for audition_id, other_title, other_company in candidates:
         # Word order and spacing vary between boards (주연 배우 / 주연배우).
@@ -302,7 +322,7 @@ def _find_duplicate(source: Source, values: dict[str, Any]) -> Audition | None:
             continue
         if best is None or title_score > best[0]:
             best = (title_score, audition_id)
-    return Audition.objects.select_for_update().get(pk=best[1]) if best else None
+    return best[1] if best else None
 
 
 @transaction.atomic
@@ -617,3 +637,7 @@ def bookmark_remove(*, member: Member, audition_id: UUID) -> None:
     """Idempotent: removing a bookmark that is not there succeeds."""
     _public_audition(audition_id)
     Bookmark.objects.filter(member=member, audition_id=audition_id).delete()
+
+
+# Batch ingest for crawl pipelines; it builds on the ingest helpers above.
+from auditions.ingest_batch import Rejection, audition_ingest_listings  # noqa: E402, F401

@@ -91,6 +91,7 @@ def timed_pass(items: list[dict[str, str]], slug: str) -> tuple[float, dict]:
     started = time.perf_counter()
     for raw in items:
         pipeline.process_item(item_class(**raw))
+    pipeline.close_spider()  # the last batch
     return time.perf_counter() - started, stats.get_stats()
 
 

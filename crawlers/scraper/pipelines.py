@@ -1,14 +1,17 @@
 """From a spider's raw item to the catalogue: normalise into `auditions.ingest.ListingData`,
-hand it to `auditions.services.audition_ingest_listing`, count what happened.
+hand batches of them to `auditions.services.audition_ingest_listings`, count what happened.
 
-Each item is written in its own transaction (the service is atomic), so a crawl that dies
-mid-way leaves every item before it whole and nothing of the one it was writing.
+Items are buffered and written a batch at a time (`OHM_INGEST_BATCH_SIZE` items, or whatever
+has waited `OHM_INGEST_BATCH_SECONDS`, and the rest when the spider closes), each batch in one
+transaction: a crawl that dies mid-way leaves every batch before it whole and nothing of the
+one it was writing. Outcomes are counted per item once its batch is written.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import date
 from typing import Any
 
@@ -24,6 +27,9 @@ from crawlers.scraper.items import RAW_FIELDS
 logger = logging.getLogger(__name__)
 
 OUTCOMES = ("created", "updated", "unchanged", "merged")
+# Items per batch write, and the longest an item waits for its batch to fill.
+BATCH_SIZE = 100
+BATCH_SECONDS = 2.0
 MAX_ROLES = 20
 # Roles are listed as `민지(20대 여자), 편의점 사장(50대 남자)` or one per line.
 _ROLE_SPLIT = re.compile(r"\s*(?:\n|,|/|·|;|\s(?=\d+\)\s))\s*(?![^()]*\))")
@@ -71,7 +77,7 @@ def parse_roles(
 def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingData:
     """The normalised listing a raw item describes; `raw` keeps every field's original text."""
     raw: dict[str, str] = {
-        key: str(value) for key, value in ItemAdapter(item).asdict().items()
+        key: str(value) for key, value in ItemAdapter(item).items()
         if key in RAW_FIELDS and value
     }  # fmt: skip
     get = raw.get
@@ -148,41 +154,92 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
 
 
 class IngestPipeline:
-    """Writes each item through the auditions service and counts the outcome in the crawl's
-    stats (`ohm/items_<outcome>`); a rejected item is counted with its reason, never fatal."""
+    """Writes items through the auditions batch service and counts each item's outcome in the
+    crawl's stats (`ohm/items_<outcome>`); a rejected item is counted with its reason, never
+    fatal, and never stops the rest of its batch."""
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.today = timezone.localdate()
+        settings = crawler.settings
+        self.batch_size = max(1, settings.getint("OHM_INGEST_BATCH_SIZE", BATCH_SIZE))
+        self.batch_seconds = settings.getfloat("OHM_INGEST_BATCH_SECONDS", BATCH_SECONDS)
+        self.pending: list[tuple[str, ListingData]] = []
+        self.pending_since = 0.0
+        self.loop: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IngestPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
-        from auditions.services import audition_ingest_listing
-        from ohmanager.exceptions import InvalidInput
+    def open_spider(self) -> None:
+        # A slow crawl still writes what it has every few seconds (a killed one keeps it).
+        from twisted.internet import task
 
+        self.loop = task.LoopingCall(self.flush_if_due)
+        self.loop.start(max(0.1, self.batch_seconds / 2), now=False)
+
+    def close_spider(self) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        self.flush()
+
+    def process_item(self, item: Any) -> Any:
         spider = self.crawler.spider
-        stats = self.crawler.stats
         url = str(ItemAdapter(item).get("url") or "")
-        stats.inc_value("ohm/items_seen")
+        self.crawler.stats.inc_value("ohm/items_seen")
         try:
             listing = listing_from_item(item, source_slug=spider.source_slug, today=self.today)
-            result = audition_ingest_listing(listing=listing, seen_at=timezone.now())
-        except InvalidInput as error:
-            stats.inc_value("ohm/items_rejected")
-            spider.record_error(url, error.message, kind="rejected")
-            raise DropItem(f"rejected: {error.message}") from error
         except Exception as error:
-            # A bug or a database error on one item must not end the crawl: the service's
-            # transaction rolled it back; count it and go on with the next.
-            logger.exception("ingesting %s failed", url)
-            stats.inc_value("ohm/items_failed")
-            spider.record_error(url, f"{type(error).__name__}: {error}", kind="ingest")
+            logger.exception("normalising %s failed", url)
+            self._count_failed(url, f"{type(error).__name__}: {error}")
             raise DropItem(f"ingest failed: {error}") from error
-        stats.inc_value(f"ohm/items_{result.outcome}")
+        if not self.pending:
+            self.pending_since = time.monotonic()
+        self.pending.append((url, listing))
+        if len(self.pending) >= self.batch_size:
+            self.flush()
+        else:
+            self.flush_if_due()
         return item
+
+    def flush_if_due(self) -> None:
+        if self.pending and time.monotonic() - self.pending_since >= self.batch_seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        """Writes the buffered items as one batch and counts every item's outcome."""
+        from auditions.services import Rejection, audition_ingest_listings
+
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        stats = self.crawler.stats
+        spider = self.crawler.spider
+        try:
+            results = audition_ingest_listings(
+                listings=[listing for _, listing in batch], seen_at=timezone.now()
+            )
+        except Exception as error:
+            # The batch's transaction was lost (the database went away): nothing of it was
+            # written, every item of it failed; the crawl goes on with the next batch.
+            logger.exception("ingesting a batch of %d items failed", len(batch))
+            for url, _ in batch:
+                self._count_failed(url, f"{type(error).__name__}: {error}")
+            return
+        for (url, _), result in zip(batch, results, strict=True):
+            if isinstance(result, Rejection) and result.kind == "rejected":
+                stats.inc_value("ohm/items_rejected")
+                spider.record_error(url, result.reason, kind="rejected")
+            elif isinstance(result, Rejection):
+                self._count_failed(url, result.reason)
+            else:
+                stats.inc_value(f"ohm/items_{result.outcome}")
+
+    def _count_failed(self, url: str, reason: str) -> None:
+        # A bug or a database error on one item must not end the crawl.
+        self.crawler.stats.inc_value("ohm/items_failed")
+        self.crawler.spider.record_error(url, reason, kind="ingest")
 
 
 class RunReporter:

@@ -83,6 +83,7 @@ def ingest() -> Callable[..., IngestPipeline]:
                 pipeline.process_item(item)
             except Exception as error:  # DropItem: counted by the pipeline
                 assert type(error).__name__ == "DropItem"
+        pipeline.close_spider()  # writes the last batch
         return pipeline
 
     return run

@@ -1,0 +1,407 @@
+"""Batch ingest: many crawled listings in one transaction and a handful of queries.
+
+`audition_ingest_listings` gives every listing the outcome `audition_ingest_listing` would
+(created, updated, unchanged, merged, or a rejection with its reason), but for the common
+cases it works on the whole batch at once:
+
+- the sources, the existing listings (by external id or canonical URL), the merge candidates
+  and the repost counts are each looked up in one query for the batch;
+- unchanged listings (same content hash) get one `UPDATE ... last_seen_at`;
+- new auditions are validated in Python (`full_clean` without the per-row unique and
+  constraint queries: the pk is a fresh UUID, the listing's identity was just looked up, and
+  the ranges the check constraints hold are put in order by `_listing_values`/`_role_objects`)
+  and written with one `bulk_create` per table (auditions, roles, listings, audit events),
+  their search document and trust flags computed as the single-item path computes them.
+
+The rare ones, a changed listing, a call another site already posted (merge), a listing the
+same batch already touched, go through `audition_ingest_listing` one by one, each in its own
+savepoint. If the bulk part fails in the database, its savepoint is rolled back and the
+batch's listings are ingested one by one instead, so a bad item costs only itself. The whole
+batch is one transaction: a crawl that dies mid-batch leaves nothing of it.
+
+Batches are cut where the source changes, so a listing still sees every listing of another
+source that came before it (cross-source merges behave as if ingested in order).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from auditions import trust
+from auditions.ingest import IngestResult, ListingData
+from auditions.models import Audition, AuditionEvent, Role, Source, SourceListing
+from auditions.text import canonical_url, normalize_company, normalize_title
+from ohmanager.exceptions import InvalidInput
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A listing that was not ingested. `kind` "rejected": it cannot make an audition (the
+    reason says why); "failed": a bug or a database error on this listing alone."""
+
+    kind: Literal["rejected", "failed"]
+    reason: str
+    error: Exception
+
+
+Outcome = IngestResult | Rejection
+
+
+@dataclass
+class _Item:
+    index: int
+    listing: ListingData
+    source: Source
+    canonical: str
+    content_hash: str
+    keys: frozenset[tuple[str, int, str]]
+
+
+def audition_ingest_listings(
+    *, listings: list[ListingData], seen_at: datetime | None = None
+) -> list[Outcome]:
+    """One outcome per listing, in order (see the module docstring). Never raises for one
+    listing's sake; raises only if the batch's transaction itself is lost."""
+    seen_at = seen_at or timezone.now()
+    results: list[Outcome | None] = [None] * len(listings)
+    with transaction.atomic():
+        sources = {
+            source.slug: source
+            for source in Source.objects.filter(
+                slug__in={listing.source_slug for listing in listings}
+            )
+        }
+        for _, run in itertools.groupby(enumerate(listings), key=lambda pair: pair[1].source_slug):
+            items = []
+            for index, listing in run:
+                try:
+                    items.append(_prepare(index, listing, sources))
+                except InvalidInput as error:
+                    results[index] = Rejection("rejected", error.message, error)
+            if items:
+                _ingest_run(items, seen_at, results)
+        if transaction.get_rollback():  # a failure the savepoints could not contain
+            raise DatabaseError("The batch's transaction was lost; nothing of it was written.")
+    return [result for result in results if result is not None]
+
+
+def _prepare(index: int, listing: ListingData, sources: dict[str, Source]) -> _Item:
+    """The checks `audition_ingest_listing` makes before touching the database, in its order."""
+    if not (listing.title or "").strip():
+        raise services._reject("The listing has no title.")
+    if not services.is_valid_url((listing.url or "").strip()):
+        raise services._reject(f"The listing's URL is not a valid http(s) URL: {listing.url!r}.")
+    source = sources.get(listing.source_slug)
+    if source is None:
+        raise services._reject(f"Unknown source {listing.source_slug!r}.")
+    canonical = canonical_url(listing.url)
+    keys = {("url", source.pk, canonical)}
+    if listing.external_id:
+        keys.add(("ext", source.pk, listing.external_id))
+    return _Item(
+        index, listing, source, canonical, services._content_hash(listing), frozenset(keys)
+    )
+
+
+def _ingest_run(items: list[_Item], seen_at: datetime, results: list[Outcome | None]) -> None:
+    """One source's consecutive listings: in bulk, or one by one if the bulk write fails."""
+    try:
+        with transaction.atomic():
+            one_by_one = _ingest_bulk(items, seen_at, results)
+    except Exception:
+        logger.warning("bulk ingest failed; ingesting the batch one by one", exc_info=True)
+        for item in items:
+            results[item.index] = None
+        one_by_one = items
+    for item in one_by_one:
+        results[item.index] = _ingest_one(item.listing, seen_at)
+
+
+def _ingest_one(listing: ListingData, seen_at: datetime) -> Outcome:
+    try:
+        return services.audition_ingest_listing(listing=listing, seen_at=seen_at)
+    except InvalidInput as error:
+        return Rejection("rejected", error.message, error)
+    except Exception as error:  # its savepoint rolled it back; the others go on
+        logger.exception("ingesting %s failed", listing.url)
+        return Rejection("failed", f"{type(error).__name__}: {error}", error)
+
+
+def _ingest_bulk(
+    items: list[_Item], seen_at: datetime, results: list[Outcome | None]
+) -> list[_Item]:
+    """Writes the unchanged and the new listings in bulk; returns the rest, to be ingested
+    one by one after."""
+    source = items[0].source
+    existing = _existing_listings(source, items)
+
+    claimed: set[tuple[str, int, str]] = set()
+    unchanged: list[int] = []
+    new: list[_Item] = []
+    one_by_one: list[_Item] = []
+    for item in items:
+        found = _match(existing, item)
+        keys = set(item.keys)
+        if found is not None:
+            keys |= {("url", source.pk, found.canonical_url), ("ext", source.pk, found.external_id)}
+        if keys & claimed:  # an earlier listing of this batch is (or makes) the same one
+            one_by_one.append(item)
+        elif found is None:
+            new.append(item)
+        elif found.content_hash == item.content_hash:
+            unchanged.append(found.pk)
+            results[item.index] = IngestResult("unchanged", found.audition_id, found.pk)
+        else:
+            one_by_one.append(item)
+        claimed |= keys
+
+    if unchanged:
+        SourceListing.objects.filter(pk__in=unchanged).update(last_seen_at=seen_at)
+    if new:
+        one_by_one.extend(_create(source, new, seen_at, results))
+    one_by_one.sort(key=lambda item: item.index)
+    return one_by_one
+
+
+def _existing_listings(source: Source, items: list[_Item]) -> dict[tuple[str, str], Any]:
+    external_ids = {item.listing.external_id for item in items if item.listing.external_id}
+    canonicals = {item.canonical for item in items}
+    # `external_id <> ''` spelled out so the partial unique index serves the lookup.
+    wanted = Q(canonical_url__in=canonicals)
+    if external_ids:
+        wanted |= Q(external_id__in=external_ids) & ~Q(external_id="")
+    found: dict[tuple[str, str], Any] = {}
+    for listing in (
+        SourceListing.objects.filter(wanted, source=source)
+        .only("id", "audition_id", "external_id", "canonical_url", "content_hash")
+        .order_by("first_seen_at", "id")
+    ):
+        if listing.external_id:
+            found.setdefault(("ext", listing.external_id), listing)
+        found.setdefault(("url", listing.canonical_url), listing)
+    return found
+
+
+def _match(existing: dict[tuple[str, str], Any], item: _Item) -> Any:
+    """As `_find_listing`: the external id first, else the canonical URL."""
+    found = existing.get(("ext", item.listing.external_id)) if item.listing.external_id else None
+    return found or existing.get(("url", item.canonical))
+
+
+def _create(
+    source: Source, items: list[_Item], seen_at: datetime, results: list[Outcome | None]
+) -> list[_Item]:
+    """Creates the new auditions that merge into nothing; returns those that would merge."""
+    values = {item.index: services._listing_values(item.listing) for item in items}
+    duplicates = _merge_candidates(source, items, values)
+    creating = []
+    one_by_one = []
+    for item in items:
+        if duplicates.get(item.index):
+            one_by_one.append(item)  # rare: the full merge path, one by one
+        else:
+            creating.append(item)
+    if not creating:
+        return one_by_one
+
+    for item in creating:
+        if values[item.index]["posted_at"] is None:
+            values[item.index]["posted_at"] = seen_at
+    reposts = _RepostCounter(values[item.index] for item in creating)
+
+    auditions, roles, listings, events = [], [], [], []
+    for item in creating:
+        audition = Audition(status=Audition.Status.OPEN, **values[item.index])
+        try:
+            built = _build(audition, item, source, seen_at, reposts)
+        except InvalidInput as error:
+            results[item.index] = Rejection("rejected", error.message, error)
+            continue
+        reposts.add(audition)
+        auditions.append(audition)
+        roles.extend(built[0])
+        listings.append(built[1])
+        events.append(
+            AuditionEvent(
+                audition=audition,
+                action=AuditionEvent.Action.CREATED,
+                changes={},
+                note=f"Crawled from {source.name}"[:300],
+            )
+        )
+    Audition.objects.bulk_create(auditions)
+    Role.objects.bulk_create(roles)
+    SourceListing.objects.bulk_create(listings)
+    AuditionEvent.objects.bulk_create(events)
+    for audition, listing in zip(auditions, listings, strict=True):
+        results[_index_of(listing)] = IngestResult("created", audition.pk, listing.pk)
+    return one_by_one
+
+
+def _build(
+    audition: Audition, item: _Item, source: Source, seen_at: datetime, reposts: _RepostCounter
+) -> tuple[list[Role], SourceListing]:
+    """Validates a new audition, its roles and its listing as `audition_ingest_listing` does,
+    minus the queries (see the module docstring)."""
+    services._refresh_derived(audition, repost_count=reposts.count(audition))
+    try:
+        audition.full_clean(
+            exclude=["duplicate_of"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        raise InvalidInput(fields=error.message_dict) from error
+    roles = services._role_objects(audition, item.listing.roles)
+    listing = SourceListing(
+        audition=audition,
+        source=source,
+        url=item.listing.url.strip()[:1000],
+        canonical_url=item.canonical[:1000],
+        external_id=services._clip(item.listing.external_id, 200),
+        is_primary=True,
+        first_seen_at=seen_at,
+        last_seen_at=seen_at,
+        content_hash=item.content_hash,
+        raw=item.listing.raw,
+    )
+    try:
+        listing.full_clean(
+            exclude=["audition", "source"], validate_unique=False, validate_constraints=False
+        )
+    except ValidationError as error:
+        raise services._reject(error.messages[0]) from error
+    listing._ingest_index = item.index  # type: ignore[attr-defined]
+    return roles, listing
+
+
+def _index_of(listing: SourceListing) -> int:
+    return listing._ingest_index  # type: ignore[attr-defined]
+
+
+def _merge_candidates(
+    source: Source, items: list[_Item], values: dict[int, dict[str, Any]]
+) -> dict[int, UUID | None]:
+    """For each new listing, the audition of another source it is the same call as (as
+    `_find_duplicate` decides, same candidates and scoring), in one query for the batch."""
+    wanted = {
+        item.index: (
+            values[item.index]["deadline"],
+            normalize_title(values[item.index]["title"]),
+            normalize_company(values[item.index]["company"]),
+        )
+        for item in items
+        if values[item.index]["deadline"] is not None
+    }
+    if not wanted:
+        return {}
+    candidates: dict[int, list[tuple[UUID, str, str]]] = defaultdict(list)
+    if connection.vendor == "postgresql":
+        for index, *candidate in _trigram_candidates(source, wanted):
+            candidates[index].append(tuple(candidate))
+    else:
+        by_deadline: dict[date, list[tuple[UUID, str, str]]] = defaultdict(list)
+        rows = (
+            Audition.objects.filter(deadline__in={deadline for deadline, _, _ in wanted.values()})
+            .exclude(status=Audition.Status.MERGED)
+            .exclude(listings__source=source)
+            .values_list("deadline", "id", "title_norm", "company_norm")
+        )
+        for deadline, *candidate in rows:
+            if len(by_deadline[deadline]) < services.MERGE_CANDIDATES:
+                by_deadline[deadline].append(tuple(candidate))
+        for index, (deadline, _, _) in wanted.items():
+            candidates[index] = by_deadline[deadline]
+    return {
+        index: services._best_duplicate(title, company, candidates[index])
+        for index, (_, title, company) in wanted.items()
+        if candidates[index]
+    }
+
+
+def _trigram_candidates(
+    source: Source, wanted: dict[int, tuple[date, str, str]]
+) -> list[tuple[int, UUID, str, str]]:
+    """`_find_duplicate`'s query for every listing at once: a LATERAL join over the batch."""
+    audition = Audition._meta.db_table
+    listing = SourceListing._meta.db_table
+    rows = ", ".join(["(%s::int, %s::date, %s::text)"] * len(wanted))
+    params: list[Any] = [value for index, (d, t, _) in wanted.items() for value in (index, d, t)]
+    sql = f"""
+        SELECT v.idx, a.id, a.title_norm, a.company_norm
+        FROM (VALUES {rows}) AS v(idx, deadline, title)
+        CROSS JOIN LATERAL (
+            SELECT a.id, a.title_norm, a.company_norm, a.posted_at
+            FROM {audition} a
+            WHERE a.deadline = v.deadline
+              AND NOT (a.status = %s)
+              AND a.title_norm %% v.title
+              AND NOT EXISTS (
+                  SELECT 1 FROM {listing} l WHERE l.audition_id = a.id AND l.source_id = %s
+              )
+            ORDER BY a.posted_at DESC, a.id DESC
+            LIMIT %s
+        ) a
+    """  # noqa: S608 (table names from the models; values are parameters)
+    params += [Audition.Status.MERGED, source.pk, services.MERGE_CANDIDATES]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class _RepostCounter:
+    """`_repost_count` for a batch: earlier postings of the same normalised title and company
+    within the window, from one query, plus those created earlier in this batch."""
+
+    def __init__(self, values: Any) -> None:
+        pairs = {}
+        for value in values:
+            title = normalize_title(value["title"])[:300]
+            if title:
+                pair = (title, normalize_company(value["company"])[:200])
+                pairs[pair] = min(value["posted_at"], pairs.get(pair, value["posted_at"]))
+        self.seen: dict[tuple[str, str], list[datetime]] = defaultdict(list)
+        if not pairs:
+            return
+        window = timedelta(days=trust.REPOST_WINDOW_DAYS)
+        rows = (
+            Audition.objects.filter(
+                title_norm__in={title for title, _ in pairs},
+                company_norm__in={company for _, company in pairs},
+                posted_at__gte=min(pairs.values()) - window,
+            )
+            .exclude(status=Audition.Status.MERGED)
+            .values_list("title_norm", "company_norm", "posted_at")
+            .order_by()
+        )
+        for title, company, posted_at in rows:
+            if (title, company) in pairs:
+                self.seen[(title, company)].append(posted_at)
+
+    def count(self, audition: Audition) -> int:
+        title = normalize_title(audition.title)[:300]
+        if not title:
+            return 1
+        since = audition.posted_at - timedelta(days=trust.REPOST_WINDOW_DAYS)
+        key = (title, normalize_company(audition.company)[:200])
+        return sum(1 for posted_at in self.seen.get(key, ()) if posted_at >= since) + 1
+
+    def add(self, audition: Audition) -> None:
+        if audition.title_norm:
+            self.seen[(audition.title_norm, audition.company_norm)].append(audition.posted_at)
+
+
+# Last: auditions.services re-exports this module's service, and this module builds on the
+# services' ingest helpers; importing them here keeps either import order working.
+from auditions import services  # noqa: E402
