@@ -5,6 +5,7 @@ default language. Secrets such as codes are passed to the task only, never store
 """
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -45,11 +46,51 @@ def email_enqueue(
         raise ValueError(f"unknown email template {template!r}")
     if language not in Member.Language.values:
         language = DEFAULT_LANGUAGE
-    message = EmailMessage(to_email=to_email, template=template, language=language, member=member)
+    message = EmailMessage(
+        to_email=to_email,
+        template=template,
+        language=language,
+        member=member,
+        context=context or {},
+    )
     message.full_clean()
     message.save()
-    send_email_message.delay_on_commit(str(message.id), context or {})
+    transaction.on_commit(lambda: _publish(send_email_message, str(message.id), context or {}))
     return message
+
+
+def _publish(task, email_id: str, context: dict[str, Any]) -> None:
+    """Queues the send; a broker that is down must not fail the committed request. The row
+    stays queued and `email_outbox_flush` queues it again once the broker is back."""
+    try:
+        task.delay(email_id, context)
+    except Exception:  # kombu.exceptions.OperationalError and friends
+        logger.warning("email %s not queued (broker unavailable); the outbox flush will", email_id,
+                       exc_info=True)
+
+
+def email_outbox_flush(*, older_than: timedelta, max_age: timedelta) -> int:
+    """Queues again every message still queued `older_than` after it was recorded (its task
+    never reached the broker, or the process died between commit and enqueue), unless older
+    than `max_age` (codes in it are long expired). A message queued twice is sent once:
+    `email_deliver` locks the row and skips sent ones. Returns how many were queued."""
+    from accounts.tasks import send_email_message
+
+    now = timezone.now()
+    ids = list(
+        EmailMessage.objects.filter(
+            status=EmailMessage.Status.QUEUED,
+            created_at__lte=now - older_than,
+            created_at__gte=now - max_age,
+        )
+        .exclude(to_email="")
+        .order_by("created_at")
+        .values_list("id", flat=True)[:1000]
+    )
+    for email_id in ids:
+        # The task reads the context from the row when the message carries none.
+        send_email_message.delay(str(email_id), {})
+    return len(ids)
 
 
 def email_render(*, template: str, language: str, context: dict[str, Any]) -> tuple[str, str, str]:
@@ -78,7 +119,7 @@ def email_deliver(*, email_id: str, context: dict[str, Any]) -> bool:
         if not message.to_email:  # anonymised by a withdrawal before it could be sent
             return False
         subject, text, html = email_render(
-            template=message.template, language=message.language, context=context
+            template=message.template, language=message.language, context=context or message.context
         )
         mail = EmailMultiAlternatives(
             subject=subject,
@@ -92,6 +133,7 @@ def email_deliver(*, email_id: str, context: dict[str, Any]) -> bool:
         message.status = EmailMessage.Status.SENT
         message.sent_at = timezone.now()
         message.attempts += 1
-        message.save(update_fields=["status", "sent_at", "attempts"])
+        message.context = {}  # secrets leave the outbox once sent
+        message.save(update_fields=["status", "sent_at", "attempts", "context"])
     logger.info("email %s sent (%s)", email_id, message.template)
     return True

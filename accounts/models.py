@@ -361,7 +361,9 @@ class VerificationCode(models.Model):
 class EmailMessage(models.Model):
     """The outbox: one row per email we mean to send, so a redelivered task sends it once.
 
-    Secrets (codes) are never stored here; they travel only in the task's message.
+    `context` (which may hold a code) lives here only while the message is queued, so a
+    message whose task never reached the broker can still be sent later (the periodic
+    `flush_email_outbox`); sending it empties the field.
     """
 
     class Status(models.TextChoices):
@@ -377,6 +379,7 @@ class EmailMessage(models.Model):
     language = models.CharField(max_length=2, choices=Member.Language.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    context = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

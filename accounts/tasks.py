@@ -1,5 +1,6 @@
 """Thin tasks: take ids, call a service. Names starting with `send_` go to the `email` queue."""
 
+from datetime import timedelta
 from smtplib import SMTPException
 from typing import Any
 
@@ -19,6 +20,15 @@ from accounts.profiles import services as profile_services
 )
 def send_email_message(email_id: str, context: dict[str, Any]) -> bool:
     return emails.email_deliver(email_id=email_id, context=context)
+
+
+@shared_task
+def flush_email_outbox(older_than_seconds: int = 120, max_age_seconds: int = 24 * 3600) -> int:
+    """Every few minutes: queues again the outbox messages whose task never reached the broker
+    (Redis was down, or the process died between the commit and the enqueue). Idempotent."""
+    return emails.email_outbox_flush(
+        older_than=timedelta(seconds=older_than_seconds), max_age=timedelta(seconds=max_age_seconds)
+    )
 
 
 @shared_task

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,30 +49,49 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def run_crawl_process(*, run_id: int, timeout: int) -> ChildResult:
-    """Runs the crawl of `run_id` and waits at most `timeout` seconds, then kills it."""
+def run_crawl_process(
+    *,
+    run_id: int,
+    timeout: int,
+    heartbeat: Callable[[], None] | None = None,
+    heartbeat_every: float = 10.0,
+) -> ChildResult:
+    """Runs the crawl of `run_id` and waits at most `timeout` seconds, then kills it. While
+    waiting it calls `heartbeat` every `heartbeat_every` seconds (the caller renews its lock)."""
     command = [sys.executable, "-m", "crawlers.scraper.run", str(run_id)]
     started = time.monotonic()
+    deadline = started + timeout
+    child = subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+        command,
+        cwd=settings.BASE_DIR,
+        env=child_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
-        completed = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-            command,
-            cwd=settings.BASE_DIR,
-            env=child_environment(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as expired:
-        # subprocess.run has killed the child (SIGKILL) and collected it.
-        output = expired.stderr or b""
-        text = output.decode(errors="replace") if isinstance(output, bytes) else output
-        elapsed = time.monotonic() - started
-        return ChildResult(None, True, timeout, elapsed, text[-OUTPUT_TAIL_CHARS:])
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                child.kill()
+                _, stderr = child.communicate()
+                elapsed = time.monotonic() - started
+                return ChildResult(None, True, timeout, elapsed, stderr[-OUTPUT_TAIL_CHARS:])
+            try:
+                # Retrying communicate() after its timeout loses no output (subprocess docs).
+                _, stderr = child.communicate(timeout=min(remaining, heartbeat_every))
+                break
+            except subprocess.TimeoutExpired:
+                if heartbeat is not None:
+                    heartbeat()
+    finally:
+        if child.poll() is None:  # an exception while waiting: never leave the crawl behind
+            child.kill()
+            child.wait()
     return ChildResult(
-        completed.returncode,
+        child.returncode,
         False,
         timeout,
         time.monotonic() - started,
-        (completed.stderr or "")[-OUTPUT_TAIL_CHARS:],
+        (stderr or "")[-OUTPUT_TAIL_CHARS:],
     )

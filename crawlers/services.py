@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -25,8 +26,13 @@ from ohmanager.exceptions import InvalidInput, NotFound
 logger = logging.getLogger(__name__)
 
 CRAWL_TASK = "crawlers.tasks.crawl_source"
-# The lock outlives the hard timeout by this much, so a crashed worker's lock still expires.
-LOCK_SLACK_SECONDS = 5 * 60
+# The per-source lock is a lease the crawling worker renews while its crawl runs (every
+# third of it): a worker killed mid-crawl lets go within one lease, and then the next run or
+# the reaper (`crawl_runs_reap`) closes the run it left `running`.
+
+
+def _lock_lease_seconds() -> int:
+    return max(3, int(getattr(settings, "CRAWLER_LOCK_LEASE_SECONDS", 60)))
 # Fields `load_sources` and the admin may set besides slug/name/kind/start_urls/config.
 TUNABLE_FIELDS = (
     "homepage_url", "enabled", "schedule", "download_delay", "concurrency",
@@ -236,6 +242,32 @@ def _announce(run_id: int) -> None:
     )
 
 
+def crawl_runs_reap() -> int:
+    """Closes the `running` runs of every source whose lock nobody holds: their worker died
+    (SIGKILL, OOM, a lost machine) without recording an end. The periodic reaper calls this,
+    so a dead run is closed even when no other run of its source follows soon."""
+    source_ids = set(
+        CrawlRun.objects.filter(status=CrawlRun.Status.RUNNING).values_list("source_id", flat=True)
+    )
+    closed = 0
+    for source_id in sorted(source_ids):
+        token = uuid.uuid4().hex
+        key = _lock_key(source_id)
+        # Taking the lock ourselves means no crawl of the source is going on right now.
+        if not cache.add(key, token, timeout=_lock_lease_seconds()):
+            continue
+        try:
+            crawl_source = CrawlSource.objects.filter(pk=source_id).first()
+            if crawl_source is not None:
+                closed += crawl_runs_abandon(crawl_source=crawl_source)
+        finally:
+            if cache.get(key) == token:
+                cache.delete(key)
+    if closed:
+        logger.warning("closed %s crawl run(s) abandoned by a dead worker", closed)
+    return closed
+
+
 def crawl_runs_abandon(*, crawl_source: CrawlSource) -> int:
     """Closes runs left `running` by a worker that died (no lock is held for them any more)."""
     return CrawlRun.objects.filter(
@@ -260,13 +292,27 @@ def crawl_source_crawl(
         raise NotFound(f"No crawl source {source_id}.")
     token = uuid.uuid4().hex
     key = _lock_key(source_id)
-    if not cache.add(key, token, timeout=crawl_source.timeout_seconds + LOCK_SLACK_SECONDS):
+    lease = _lock_lease_seconds()
+    if not cache.add(key, token, timeout=lease):
         logger.info("crawl of %s skipped: another run holds the lock", crawl_source.slug)
         return None
+
+    def renew() -> None:
+        try:
+            if cache.get(key) == token:
+                cache.touch(key, lease)
+        except Exception:  # the cache is down: the crawl goes on; the lease may lapse
+            logger.warning("could not renew the crawl lock of %s", crawl_source.slug, exc_info=True)
+
     try:
         crawl_runs_abandon(crawl_source=crawl_source)
         run = crawl_run_start(crawl_source=crawl_source, max_pages=max_pages, trigger=trigger)
-        child = run_crawl_process(run_id=run.pk, timeout=crawl_source.timeout_seconds)
+        child = run_crawl_process(
+            run_id=run.pk,
+            timeout=crawl_source.timeout_seconds,
+            heartbeat=renew,
+            heartbeat_every=lease / 3,
+        )
         return crawl_run_finish(run_id=run.pk, child=child)
     finally:
         # Only our own lock: after an expiry another run may hold the key now.

@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from crawlers.models import CrawlRun
-from crawlers.services import crawl_source_crawl
+from crawlers.services import crawl_runs_reap, crawl_source_crawl
 from ohmanager.exceptions import NotFound
 
 logger = logging.getLogger(__name__)
@@ -30,3 +30,10 @@ def crawl_source(
         logger.warning("crawl_source: no crawl source %s", source_id)
         return None
     return run.pk if run else None
+
+
+@shared_task
+def reap_abandoned_crawl_runs() -> int:
+    """Every few minutes: marks failed the runs a killed worker left `running` (their source's
+    lock lease has lapsed). Idempotent."""
+    return crawl_runs_reap()

@@ -24,6 +24,7 @@ from ohmanager.exceptions import ApplicationError
 logger = logging.getLogger("ohmanager.errors")
 
 SERVER_ERROR_MESSAGE = "Something went wrong on our side. It has been logged; please try again."
+UNAVAILABLE_MESSAGE = "The service is temporarily unavailable. Try again shortly."
 
 
 def error_body(code: str, message: str, fields: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -99,7 +100,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         # The database is unreachable (restart, failover): a clean, retryable answer.
         logger.error("database unavailable: %s", exc)
         status, code, fields = 503, "service_unavailable", None
-        message = "The service is temporarily unavailable. Try again shortly."
+        message = UNAVAILABLE_MESSAGE
         headers["Retry-After"] = "5"
     else:
         # Unexpected: log everything, tell the client nothing about internals.

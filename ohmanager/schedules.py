@@ -30,10 +30,23 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         description="Marks open auditions past their deadline as expired.",
     ),
     PeriodicTaskSpec(
+        name="accounts.flush_email_outbox",
+        task="accounts.tasks.flush_email_outbox",
+        crontab={"minute": "*/5"},
+        description="Queues again emails whose task never reached the broker (Redis was down).",
+    ),
+    PeriodicTaskSpec(
         name="accounts.purge_expired_auth_records",
         task="accounts.tasks.purge_expired_auth_records",
         crontab={"minute": "37", "hour": "4"},
         description="Deletes long-dead member sessions, expired codes and old sent emails.",
+    ),
+    PeriodicTaskSpec(
+        name="crawlers.reap_abandoned_crawl_runs",
+        task="crawlers.tasks.reap_abandoned_crawl_runs",
+        crontab={"minute": "*/10"},
+        queue="default",  # not behind long crawls on the `crawl` queue
+        description="Marks failed the crawl runs a killed worker left running.",
     ),
     # Instant saved-search alerts follow each crawl run (crawlers.signals.crawl_run_finished).
     PeriodicTaskSpec(

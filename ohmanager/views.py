@@ -1,10 +1,13 @@
 """Platform views: probes and the JSON answers for errors raised outside DRF views."""
 
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, JsonResponse
 from django.views import defaults
 
 from ohmanager import readiness
-from ohmanager.exception_handler import SERVER_ERROR_MESSAGE, error_body
+from ohmanager.exception_handler import SERVER_ERROR_MESSAGE, UNAVAILABLE_MESSAGE, error_body
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -36,6 +39,14 @@ def page_not_found(request: HttpRequest, exception: Exception):
 
 
 def server_error(request: HttpRequest):
+    # Django calls this inside its `except` block, so the exception is at hand. A database
+    # that is down (restart, failover) fails before any DRF view runs when ATOMIC_REQUESTS
+    # opens the request's transaction: answer it as the API's handler does, 503 + Retry-After.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        response = JsonResponse(error_body("service_unavailable", UNAVAILABLE_MESSAGE), status=503)
+        response["Retry-After"] = "5"
+        return response
     if _is_api(request):
         return JsonResponse(error_body("server_error", SERVER_ERROR_MESSAGE), status=500)
     return defaults.server_error(request)

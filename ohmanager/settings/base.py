@@ -102,6 +102,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             },
         }
     )
+    # A pooled connection dies with a database restart. With health checks on, Django 5.1+
+    # gives the pool `check=ConnectionPool.check_connection` (one round trip when a connection
+    # leaves the pool), so only live ones are handed out and the app recovers by itself.
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
@@ -213,8 +218,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ohmanager.exception_handler.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's own, failing open (with a warning) when the cache is down.
+        "ohmanager.throttling.AnonRateThrottle",
+        "ohmanager.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("THROTTLE_ANON", default="120/min"),
@@ -311,6 +317,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CRAWLER_CONTACT_EMAIL = env.str("CRAWLER_CONTACT_EMAIL", default="crawler@ohmanager.kr")
 # Scrapy's HTTP cache spares the sites while developing spiders; on in local.py.
 CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=DEBUG)
+# The per-source crawl lock is a lease renewed while the crawl runs; a killed worker's lock
+# lapses after this long and its run is then closed as failed (crawlers.services).
+CRAWLER_LOCK_LEASE_SECONDS = env.int("CRAWLER_LOCK_LEASE_SECONDS", default=60)
 
 # --- Links into the mobile app (emails) ----------------------------------------------------
 # `{id}` is the audition's id. The app registers the custom scheme; the https page is the
