@@ -25,8 +25,10 @@ source that came before it (cross-source merges behave as if ingested in order).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -347,9 +349,11 @@ def _trigram_candidates(
             WHERE a.deadline = v.deadline
               AND NOT (a.status = %s)
               AND a.title_norm %% v.title
-              AND NOT EXISTS (
-                  SELECT 1 FROM {listing} l WHERE l.audition_id = a.id AND l.source_id = %s
-              )
+              -- the sources it was seen on, by audition: a NOT EXISTS with the source in it
+              -- bitmap-ANDs the whole source's listings for every candidate.
+              AND NOT (%s = ANY (ARRAY(
+                  SELECT l.source_id FROM {listing} l WHERE l.audition_id = a.id
+              )))
             ORDER BY a.posted_at DESC, a.id DESC
             LIMIT %s
         ) a
@@ -375,19 +379,20 @@ class _RepostCounter:
         if not pairs:
             return
         window = timedelta(days=trust.REPOST_WINDOW_DAYS)
+        # One (title = … AND company = …) arm per pair: each an index scan on audition_repost.
+        # `title_norm IN (…)` instead lets the planner pick the trigram GIN index, whose
+        # equality search over common Hangul trigrams took a second per batch.
+        same_call = functools.reduce(
+            operator.or_, (Q(title_norm=title, company_norm=company) for title, company in pairs)
+        )
         rows = (
-            Audition.objects.filter(
-                title_norm__in={title for title, _ in pairs},
-                company_norm__in={company for _, company in pairs},
-                posted_at__gte=min(pairs.values()) - window,
-            )
+            Audition.objects.filter(same_call, posted_at__gte=min(pairs.values()) - window)
             .exclude(status=Audition.Status.MERGED)
             .values_list("title_norm", "company_norm", "posted_at")
             .order_by()
         )
         for title, company, posted_at in rows:
-            if (title, company) in pairs:
-                self.seen[(title, company)].append(posted_at)
+            self.seen[(title, company)].append(posted_at)
 
     def count(self, audition: Audition) -> int:
         title = normalize_title(audition.title)[:300]
