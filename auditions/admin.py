@@ -1,6 +1,7 @@
 """The staff back office for the catalogue. Every write goes through auditions.services, so
 staff edits lock their fields against crawls and land in the audit trail (AuditionEvent)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -66,8 +67,23 @@ class AuditionEventInline(admin.TabularInline):
         return False
 
 
+class AuditionAdminForm(forms.ModelForm):
+    # The admin builds the form's Meta (model, fields) from AuditionAdmin.
+
+    def clean_posted_at(self):
+        # The date/time widgets show whole seconds, so an untouched form posts the stored time
+        # less its microseconds (crawls stamp undated listings with "now"); that must not read
+        # as a staff edit, which would lock posted_at against crawls and enter the audit trail.
+        posted_at = self.cleaned_data.get("posted_at")
+        stored = self.instance.posted_at if self.instance.pk else None
+        if posted_at and stored and posted_at == stored.replace(microsecond=0):
+            return stored
+        return posted_at
+
+
 @admin.register(Audition)
 class AuditionAdmin(admin.ModelAdmin):
+    form = AuditionAdminForm
     list_display = (
         "title",
         "company",
