@@ -42,7 +42,10 @@ def child_environment() -> dict[str, str]:
     """The child sees the database this process uses, even where a test runner renamed it
     (pytest-django's test_<name>): settings come from the environment plus this name."""
     env = dict(os.environ)
-    env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
+    # settings.SETTINGS_MODULE is None while settings are overridden (tests, live_server).
+    env["DJANGO_SETTINGS_MODULE"] = (
+        settings.SETTINGS_MODULE or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    )
     env["OHMANAGER_CRAWL_DATABASE_NAME"] = str(connection.settings_dict["NAME"])
     paths = [str(settings.BASE_DIR), env.get("PYTHONPATH", "")]
     env["PYTHONPATH"] = os.pathsep.join(path for path in paths if path)
