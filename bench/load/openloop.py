@@ -26,10 +26,11 @@ import aiohttp
 class Outcome:
     op: str
     ok: bool
-    status: int  # 0 = no answer (timeout, connection error)
+    status: int  # 0 = no answer (timeout, connection error: see `failure`)
     latency: float  # seconds from the intended send time (corrected)
     service: float  # seconds from the actual send time (uncorrected)
     start_lag: float
+    failure: str = ""
 
 
 # `pick()` names the next operation and returns it; the operation gets the client session and
@@ -68,7 +69,7 @@ class StepResult:
         return self.errors / len(self.outcomes) if self.outcomes else 0.0
 
     def error_kinds(self) -> Counter:
-        return Counter(f"{o.op}:{o.status}" for o in self.outcomes if not o.ok)
+        return Counter(f"{o.op}:{o.status or o.failure}" for o in self.outcomes if not o.ok)
 
     def ops(self) -> Counter:
         return Counter(o.op for o in self.outcomes)
@@ -87,12 +88,15 @@ async def _one(
     loop = asyncio.get_running_loop()
     began = loop.time()
     op, operation = pick()
+    failure = ""
     try:
         status, ok = await operation(session)
-    except (TimeoutError, aiohttp.ClientError, OSError):
-        status, ok = 0, False
+    except (TimeoutError, aiohttp.ClientError, OSError) as error:
+        status, ok, failure = 0, False, type(error).__name__
     ended = loop.time()
-    return Outcome(op, ok, status, ended - intended, ended - began, max(0.0, began - intended))
+    return Outcome(
+        op, ok, status, ended - intended, ended - began, max(0.0, began - intended), failure
+    )
 
 
 async def run_step(
@@ -121,6 +125,9 @@ async def run_step(
 
 
 def new_session(timeout: float) -> aiohttp.ClientSession:
-    """Enough connections that the pool never queues a request: limit 0 = unbounded."""
-    connector = aiohttp.TCPConnector(limit=0, limit_per_host=0, ttl_dns_cache=None)
+    """Enough connections that the pool never queues a request (limit 0 = unbounded), and one
+    connection per request, as gunicorn's sync workers close each one anyway (no stale reuse)."""
+    connector = aiohttp.TCPConnector(
+        limit=0, limit_per_host=0, ttl_dns_cache=None, force_close=True
+    )
     return aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=timeout))

@@ -35,6 +35,7 @@ import contextlib
 import itertools
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -47,6 +48,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+import orjson  # noqa: E402
 
 from bench.api.run import GUNICORN, production_env, start, stop  # noqa: E402
 from bench.load.openloop import StepResult, new_session, run_step  # noqa: E402
@@ -177,6 +180,26 @@ def database_ready_rows(url: str) -> int:
         return 0
 
 
+@contextlib.contextmanager
+def children_write_to(path: Path):
+    """Processes started inside inherit stdout/stderr pointing at `path` (gunicorn's one JSON
+    request line per request is part of the cost measured, but not something to print)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    with path.open("ab") as log:
+        os.dup2(log.fileno(), 1)
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
+
+
 # --- Data -----------------------------------------------------------------------------------
 
 
@@ -231,18 +254,41 @@ def prepare_members(count: int, login_count: int) -> dict:
         .values_list("id", flat=True)
     )
     random.Random(7).shuffle(open_ids)
+    split = min(5000, len(open_ids) // 4)
     return {
         "tokens": tokens,
+        "member_ids": [str(m.id) for m in members[:count]],
         "logins": [m.email for m in members[count:]],
-        "detail_ids": [str(i) for i in open_ids[:5000]],
-        "apply_ids": [str(i) for i in open_ids[5000:]],
+        "detail_ids": [str(i) for i in open_ids[:split]],
+        "apply_ids": [str(i) for i in open_ids[split:]],
     }
 
 
-def count_writes() -> tuple[int, int]:
+def check_writes(workload: Workload) -> str:
+    """Every 201 must be a row (no lost write); every other row must be an apply that got no
+    answer (the server committed after the client gave up), never a phantom."""
+    from django.db.models import Q
+
     from applications.models import Application, ApplicationEvent
 
-    return Application.objects.count(), ApplicationEvent.objects.count()
+    rows = Application.objects.count()
+    acknowledged = Application.objects.filter(pk__in=workload.created_ids).count()
+    unanswered = Q(pk__in=[])
+    for member, audition in workload.unanswered_pairs:
+        unanswered |= Q(member_id=workload.member_ids[member], audition_id=audition)
+    committed_unanswered = Application.objects.filter(unanswered).count()
+    events = ApplicationEvent.objects.count()
+    created, moved = len(workload.created_ids), workload.moved
+    lost = created - acknowledged
+    phantom = rows - acknowledged - committed_unanswered
+    verdict = "OK" if lost == 0 and phantom == 0 else "FAILED"
+    return (
+        f"writes {verdict}: {created} x 201 from POST applications, {rows} applications in the "
+        f"database; {acknowledged} of the 201s found (lost: {lost}); "
+        f"{len(workload.unanswered_pairs)} applies got no answer, {committed_unanswered} of them "
+        f"committed; unexplained rows: {phantom}. {moved} status moves answered 200; "
+        f"{events} events in the database (expected {created + moved} + committed unanswered)"
+    )
 
 
 # --- Workload -------------------------------------------------------------------------------
@@ -266,9 +312,10 @@ class Workload:
         self.cursors: deque[str] = deque(maxlen=500)
         self.names = [name for name, _ in MIX]
         self.weights = [weight for _, weight in MIX]
-        self.created = 0  # 201s of POST applications
+        self.created_ids: list[str] = []  # ids of the 201s of POST applications
+        self.unanswered_pairs: list[tuple[int, str]] = []  # (member, audition): no answer
         self.moved = 0  # 200s of POST applications/{id}/status
-        self.apply_unanswered = 0
+        self.member_ids: list[str] = data["member_ids"]
 
     def headers(self, member: int | None = None) -> dict[str, str]:
         member = self.rng.randrange(len(self.tokens)) if member is None else member
@@ -288,8 +335,6 @@ class Workload:
         async with session.get(url, params=params, headers=self.headers(member)) as response:
             body = await response.read()
             if response.status == 200 and keep_cursor:
-                import orjson
-
                 following = orjson.loads(body).get("next")
                 if following:
                     self.cursors.append(following)
@@ -342,10 +387,10 @@ class Workload:
             async with session.post(url, json=body, headers=self.headers(member)) as response:
                 payload = await response.json(content_type=None)
         except BaseException:
-            self.apply_unanswered += 1
+            self.unanswered_pairs.append((member, audition))
             raise
         if response.status == 201:
-            self.created += 1
+            self.created_ids.append(payload["id"])
             if payload.get("kind") == "external":
                 self.movable.append((payload["id"], member, 0))
         return response.status, response.status == 201
@@ -391,8 +436,16 @@ async def drive(base: str, data: dict, args) -> tuple[list[StepResult], Workload
     workload = Workload(base, data)
     results = []
     async with new_session(args.timeout) as session:
-        print(f"warm-up: {args.warmup:.0f} s at {args.rates[0]:g} rps", flush=True)
-        await run_step(session, workload.pick, args.rates[0], args.warmup)
+        # Serial first: the first requests of each worker pay imports, the pool, caches.
+        async with new_session(60) as patient:
+            for _ in range(3 * len(MIX)):
+                await run_step(patient, workload.pick, 1000, 0.001)
+        warm = await run_step(session, workload.pick, args.rates[0], args.warmup)
+        print(
+            f"warm-up: {args.warmup:.0f} s at {args.rates[0]:g} rps, {len(warm.outcomes)} requests,"
+            f" {warm.errors} errors {dict(warm.error_kinds())}",
+            flush=True,
+        )
         print(
             f"\n{'rps':>6} {'sent/s':>7} {'reqs':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
             f"{'svc p99':>9} {'err %':>6} {'lag99':>7} {'lagmax':>7}   load avg (1 5 15 min)"
@@ -418,12 +471,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=8)
     parser.add_argument("--timeout", type=float, default=10, help="per request, seconds")
     parser.add_argument("--stop-p99", type=float, default=1000, help="stop stepping above, ms")
+    parser.add_argument("--db", default=DB_NAME, help="database name (dropped at the end)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse-db", action="store_true")
     args = parser.parse_args()
 
     started = time.monotonic()
-    url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{DB_NAME}"
+    db_name = args.db
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", db_name):
+        parser.error("--db: lower-case letters, digits and underscores")
+    url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{db_name}"
     redis_port, web_port = free_port(), free_port()
     processes: list[subprocess.Popen] = []
     web = None
@@ -436,10 +493,11 @@ def main() -> None:
             DATABASE_URL=url,
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
             ACCOUNTS_THROTTLE_ENABLED="false",
+            PYTHONWARNINGS="ignore:No directory at",  # whitenoise: static files not collected
         )
         if not (args.reuse_db and database_ready_rows(url) >= args.rows):
-            psql_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            psql_admin(f"CREATE DATABASE {DB_NAME}")
+            psql_admin(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            psql_admin(f"CREATE DATABASE {db_name}")
             seed_env = {**env, "DJANGO_SETTINGS_MODULE": "ohmanager.settings.local"}
             print(f"seeding {args.rows} auditions (bench/seed) ...", flush=True)
             subprocess.run(  # noqa: S603 - our own seed script
@@ -461,18 +519,22 @@ def main() -> None:
             f"{len(data['apply_ids'])} open auditions to apply to",
             flush=True,
         )
-        worker = start_worker(env)
-        processes.append(worker)
-        wait_worker(worker)
-        web = start("ohmanager.wsgi:application", web_port, env)
+        log = ROOT / "var/load/servers.log"
+        log.unlink(missing_ok=True)
+        with children_write_to(log):
+            worker = start_worker(env)
+            processes.append(worker)
+            wait_worker(worker)
+            web = start("ohmanager.wsgi:application", web_port, env)
         print(
             f"stack up: gunicorn {' '.join(GUNICORN[1:5])}, 1 Celery worker (2 processes), "
-            f"private redis :{redis_port}, PostgreSQL {DB_NAME}; ACCOUNTS_THROTTLE_ENABLED=false",
+            f"private redis :{redis_port}, PostgreSQL {db_name}; ACCOUNTS_THROTTLE_ENABLED=false; "
+            f"their output in {log.relative_to(ROOT)}",
             flush=True,
         )
         results, workload = asyncio.run(drive(f"http://127.0.0.1:{web_port}", data, args))
 
-        applications, events = count_writes()
+        writes = check_writes(workload)
         connection.close()
         passing = [step.rate for step in results if held(step)]
         best = max(passing, default=None)
@@ -484,13 +546,7 @@ def main() -> None:
                 f"{op} {step.latency(0.99, op):.0f}" for op, _ in MIX if step.ops()[op]
             )
             print(f"  p99 per operation at {best:g} rps (ms): {parts}")
-        print(
-            f"writes: {workload.created} x 201 from POST applications, {applications} applications "
-            f"in the database ({'equal' if applications == workload.created else 'MISMATCH'}); "
-            f"{workload.apply_unanswered} applies unanswered; {workload.moved} status moves; "
-            f"{events} events = {workload.created} + {workload.moved} "
-            f"({'equal' if events == workload.created + workload.moved else 'MISMATCH'})"
-        )
+        print(writes)
         print(f"load average at end: {load_average()}; total {time.monotonic() - started:.0f} s")
     finally:
         if web is not None:
@@ -502,8 +558,8 @@ def main() -> None:
                 from django.db import connection
 
                 connection.close()
-            psql_admin(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            print(f"dropped {DB_NAME}")
+            psql_admin(f"DROP DATABASE IF EXISTS {db_name} WITH (FORCE)")
+            print(f"dropped {db_name}")
 
 
 if __name__ == "__main__":
