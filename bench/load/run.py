@@ -466,7 +466,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="auditions to seed")
     parser.add_argument("--members", type=int, default=3000)
     parser.add_argument("--rates", type=lambda s: [float(x) for x in s.split(",")],
-                        default=[10, 20, 30, 40, 60, 80, 100, 150])  # fmt: skip
+                        default=[5, 10, 15, 20, 30, 40, 60, 80, 100, 150])  # fmt: skip
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--warmup", type=float, default=8)
     parser.add_argument("--timeout", type=float, default=10, help="per request, seconds")
