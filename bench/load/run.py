@@ -540,12 +540,12 @@ def main() -> None:
         best = max(passing, default=None)
         print(f"\nhighest rate held with p99 < {SLO_P99_MS:.0f} ms and no errors: "
               f"{f'{best:g} rps' if best else 'none'}")  # fmt: skip
-        if best:
-            step = next(s for s in results if s.rate == best)
+        shown = next((s for s in results if s.rate == best), results[0] if results else None)
+        if shown is not None:
             parts = ", ".join(
-                f"{op} {step.latency(0.99, op):.0f}" for op, _ in MIX if step.ops()[op]
+                f"{op} {shown.latency(0.99, op):.0f}" for op, _ in MIX if shown.ops()[op]
             )
-            print(f"  p99 per operation at {best:g} rps (ms): {parts}")
+            print(f"  p99 per operation at {shown.rate:g} rps (ms): {parts}")
         print(writes)
         print(f"load average at end: {load_average()}; total {time.monotonic() - started:.0f} s")
     finally:
