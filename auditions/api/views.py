@@ -1,3 +1,5 @@
+from types import MappingProxyType, SimpleNamespace
+
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -12,15 +14,24 @@ from auditions.filters import AuditionFilter
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
 from ohmanager.exceptions import NotFound
+from ohmanager.transactions import ReadsOutsideTransaction
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+# What `_filterset` answers for a request with no filter parameters: an empty, validated form
+# and a filter that leaves the queryset as it is.
+_NO_FILTERS = SimpleNamespace(
+    form=SimpleNamespace(cleaned_data=MappingProxyType({})),
+    filter_queryset=lambda queryset: queryset,
+)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Open auditions (filters, ordering, Korean search)"),
     retrieve=extend_schema(summary="One audition"),
 )
-class AuditionViewSet(viewsets.GenericViewSet):
+class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
     serializer_class = AuditionSerializer
     pagination_class = KeysetCursorPage
     filter_backends = [DjangoFilterBackend]
@@ -35,6 +46,12 @@ class AuditionViewSet(viewsets.GenericViewSet):
     def _filterset(self) -> AuditionFilter:
         # Built and validated once per request: a FilterSet deep-copies its filters, which
         # showed in the profile when the backend, the queryset and the ordering each built one.
+        # A request without filter parameters (the first page, a next page's cursor) gets an
+        # empty one: every filter of an empty form is a no-op, so the form need not be built.
+        if not hasattr(self, "_validated_filterset") and not any(
+            name in AuditionFilter.base_filters for name in self.request.query_params
+        ):
+            self._validated_filterset = _NO_FILTERS
         if not hasattr(self, "_validated_filterset"):
             filterset = AuditionFilter(self.request.query_params, queryset=Audition.objects.none())
             if not filterset.is_valid():
@@ -91,7 +108,7 @@ class AuditionViewSet(viewsets.GenericViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="My bookmarked auditions, newest first"))
-class BookmarkViewSet(viewsets.GenericViewSet):
+class BookmarkViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
     serializer_class = AuditionSerializer
     pagination_class = KeysetCursorPage
     ordering = ("-bookmarked_at", "-id")

@@ -1,0 +1,119 @@
+"""What every catalogue request pays for besides its SQL: the request transaction (reads run
+outside it, writes keep it) and DRF's per-member throttle (a fixed-window counter)."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import redis
+import time_machine
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import resolve
+from django.utils import timezone
+from rest_framework.test import APIRequestFactory, force_authenticate
+
+from auditions import services
+from auditions.api import views
+from auditions.models import Bookmark
+from auditions.tests import factories
+from ohmanager.exceptions import ApplicationError
+from ohmanager.throttling import UserRateThrottle
+
+LIST = "/api/v1/auditions"
+
+
+def test_read_routes_run_outside_the_request_transaction_and_write_routes_inside():
+    audition_id = "0b6b7a52-7a43-4f4e-9d1c-3f3a1f0f9a11"
+    for path in (LIST, f"{LIST}/{audition_id}", "/api/v1/me/bookmarks"):
+        assert "default" in getattr(resolve(path).func, "_non_atomic_requests", set()), path
+    # PUT/DELETE: atomic (ATOMIC_REQUESTS); and the feed, whose SET LOCAL needs a transaction
+    for path in (f"{LIST}/{audition_id}/bookmark", "/api/v1/auditions/recommended"):
+        assert not getattr(resolve(path).func, "_non_atomic_requests", set()), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_route_still_rolls_back_when_the_request_fails(client_for, source, monkeypatch):
+    audition = factories.audition()
+    real_add = services.bookmark_add
+
+    def add_then_fail(**kwargs):
+        real_add(**kwargs)  # the row is written ...
+        raise ApplicationError("Something after the write went wrong.", code="boom")
+
+    monkeypatch.setattr(views.services, "bookmark_add", add_then_fail)
+
+    response = client_for.put(f"{LIST}/{audition.id}/bookmark")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "boom"
+    # ... and rolled back with the request's transaction
+    assert not Bookmark.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_sees_committed_data_without_a_transaction(client_for, source):
+    audition = factories.audition()
+
+    response = client_for.get(LIST)
+
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["results"]] == [str(audition.id)]
+
+
+@pytest.mark.django_db
+def test_the_member_limit_answers_429_with_retry_after_then_resets_with_the_window(
+    client_for, member, source, monkeypatch
+):
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "rate", "3/min", raising=False)
+    start = timezone.now().replace(second=10, microsecond=0)
+
+    with time_machine.travel(start, tick=False):
+        assert [client_for.get(LIST).status_code for _ in range(3)] == [200, 200, 200]
+        throttled = client_for.get(LIST)
+    with time_machine.travel(start + timedelta(seconds=55), tick=False):
+        assert client_for.get(LIST).status_code == 200  # the next minute's window
+
+    assert throttled.status_code == 429
+    assert throttled.json()["error"]["code"] == "throttled"
+    assert throttled["Retry-After"] == "50"  # until the window ends
+
+
+@pytest.mark.django_db
+def test_the_member_limit_counts_per_member(client_for, member, source, monkeypatch):
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "rate", "2/min", raising=False)
+    other = factories.member()
+    request = APIRequestFactory().get(LIST)
+    force_authenticate(request, user=other)
+
+    assert [client_for.get(LIST).status_code for _ in range(3)] == [200, 200, 429]
+    assert views.AuditionViewSet.as_view({"get": "list"})(request).status_code == 200
+
+
+@pytest.mark.services
+@pytest.mark.redis
+@pytest.mark.django_db
+def test_the_member_limit_is_one_redis_round_trip(member, monkeypatch):
+    assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
+    cache.clear()
+    monkeypatch.setattr(UserRateThrottle, "rate", "2/min", raising=False)
+    request = APIRequestFactory().get(LIST)
+    request.user = member
+    throttle = UserRateThrottle()
+    with (
+        mock.patch.object(redis.Redis, "execute_command", autospec=True) as single,
+        mock.patch.object(
+            redis.client.Pipeline, "execute", autospec=True, side_effect=lambda pipe: [1, True]
+        ) as piped,
+    ):
+        assert throttle.allow_request(request, None) is True
+    assert (single.call_count, piped.call_count) == (0, 1)
+
+    # and against the real server, the counter limits
+    assert [UserRateThrottle().allow_request(request, None) for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
