@@ -54,6 +54,9 @@ class ListingData:
     roles: list[RoleData] = field(default_factory=list)
     # The original text of every field, as the site showed it.
     raw: dict[str, str] = field(default_factory=dict)
+    # The crawler's fingerprint of the raw item (see SourceListing.raw_fingerprint); stored
+    # with the listing, not part of its content hash. Empty: none.
+    raw_fingerprint: str = ""
 
 
 Outcome = Literal["created", "updated", "unchanged", "merged"]

@@ -100,6 +100,65 @@ def audition_ingest_listings(
     return [result for result in results if result is not None]
 
 
+@dataclass(frozen=True)
+class SeenItem:
+    """What a crawler knows about a raw item before normalising it: its identity on the
+    source (external id as normalised, URL) and its raw fingerprint."""
+
+    external_id: str
+    url: str
+    raw_fingerprint: str
+
+
+def audition_listings_seen_unchanged(
+    *, source_slug: str, items: list[SeenItem], seen_at: datetime | None = None
+) -> list[IngestResult | None]:
+    """For each raw item, "unchanged" if the listing it is on this source (external id, else
+    canonical URL, as `audition_ingest_listing` finds it) was last written from a raw item
+    with the same fingerprint, and its `last_seen_at` bumped (one UPDATE for all); None for
+    the rest, which the crawler normalises and ingests as usual. An item whose identity
+    another item of the same call shares is never skipped: ingesting them in order decides.
+    Two queries whatever the number of items (three with the source look-up)."""
+    seen_at = seen_at or timezone.now()
+    results: list[IngestResult | None] = [None] * len(items)
+    source = Source.objects.filter(slug=source_slug).only("id").first()
+    if source is None:
+        return results
+    keyed: list[tuple[int, SeenItem, str]] = []
+    for index, item in enumerate(items):
+        if not item.raw_fingerprint or not services.is_valid_url((item.url or "").strip()):
+            continue
+        keyed.append((index, item, canonical_url(item.url)))
+    uses: dict[tuple[str, str], int] = defaultdict(int)
+    for _, item, canonical in keyed:
+        uses[("url", canonical)] += 1
+        if item.external_id:
+            uses[("ext", item.external_id)] += 1
+    keyed = [
+        (index, item, canonical)
+        for index, item, canonical in keyed
+        if uses[("url", canonical)] == 1
+        and (not item.external_id or uses[("ext", item.external_id)] == 1)
+    ]
+    if not keyed:
+        return results
+    existing = _listings_by_key(
+        source,
+        {item.external_id for _, item, _ in keyed if item.external_id},
+        {canonical for _, _, canonical in keyed},
+    )
+    unchanged = []
+    for index, item, canonical in keyed:
+        found = existing.get(("ext", item.external_id)) if item.external_id else None
+        found = found or existing.get(("url", canonical))
+        if found is not None and found.raw_fingerprint == item.raw_fingerprint:
+            unchanged.append(found.pk)
+            results[index] = IngestResult("unchanged", found.audition_id, found.pk)
+    if unchanged:
+        SourceListing.objects.filter(pk__in=unchanged).update(last_seen_at=seen_at)
+    return results
+
+
 def _prepare(index: int, listing: ListingData, sources: dict[str, Source]) -> _Item:
     """The checks `audition_ingest_listing` makes before touching the database, in its order."""
     if not (listing.title or "").strip():
@@ -152,6 +211,7 @@ def _ingest_bulk(
 
     claimed: set[tuple[str, int, str]] = set()
     unchanged: list[int] = []
+    refingerprinted: list[SourceListing] = []
     new: list[_Item] = []
     one_by_one: list[_Item] = []
     for item in items:
@@ -164,7 +224,14 @@ def _ingest_bulk(
         elif found is None:
             new.append(item)
         elif found.content_hash == item.content_hash:
-            unchanged.append(found.pk)
+            fingerprint = item.listing.raw_fingerprint
+            if fingerprint and fingerprint != found.raw_fingerprint:
+                # Same content from a raw item the stored fingerprint does not describe (a
+                # new normaliser version, another reference date): remember this one.
+                found.raw_fingerprint, found.last_seen_at = fingerprint, seen_at
+                refingerprinted.append(found)
+            else:
+                unchanged.append(found.pk)
             results[item.index] = IngestResult("unchanged", found.audition_id, found.pk)
         else:
             one_by_one.append(item)
@@ -172,6 +239,8 @@ def _ingest_bulk(
 
     if unchanged:
         SourceListing.objects.filter(pk__in=unchanged).update(last_seen_at=seen_at)
+    if refingerprinted:
+        SourceListing.objects.bulk_update(refingerprinted, ["raw_fingerprint", "last_seen_at"])
     if new:
         one_by_one.extend(_create(source, new, seen_at, results))
     one_by_one.sort(key=lambda item: item.index)
@@ -179,8 +248,18 @@ def _ingest_bulk(
 
 
 def _existing_listings(source: Source, items: list[_Item]) -> dict[tuple[str, str], Any]:
-    external_ids = {item.listing.external_id for item in items if item.listing.external_id}
-    canonicals = {item.canonical for item in items}
+    return _listings_by_key(
+        source,
+        {item.listing.external_id for item in items if item.listing.external_id},
+        {item.canonical for item in items},
+    )
+
+
+def _listings_by_key(
+    source: Source, external_ids: set[str], canonicals: set[str]
+) -> dict[tuple[str, str], Any]:
+    """The source's listings by ("ext", external id) and ("url", canonical URL), the oldest
+    first, as `_find_listing` picks them."""
     # `external_id <> ''` spelled out so the partial unique index serves the lookup.
     wanted = Q(canonical_url__in=canonicals)
     if external_ids:
@@ -188,7 +267,14 @@ def _existing_listings(source: Source, items: list[_Item]) -> dict[tuple[str, st
     found: dict[tuple[str, str], Any] = {}
     for listing in (
         SourceListing.objects.filter(wanted, source=source)
-        .only("id", "audition_id", "external_id", "canonical_url", "content_hash")
+        .only(
+            "id",
+            "audition_id",
+            "external_id",
+            "canonical_url",
+            "content_hash",
+            "raw_fingerprint",
+        )
         .order_by("first_seen_at", "id")
     ):
         if listing.external_id:
@@ -276,6 +362,7 @@ def _build(
         first_seen_at=seen_at,
         last_seen_at=seen_at,
         content_hash=item.content_hash,
+        raw_fingerprint=item.listing.raw_fingerprint,
         raw=item.listing.raw,
     )
     try:

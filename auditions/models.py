@@ -284,6 +284,10 @@ class SourceListing(models.Model):
     first_seen_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(default=timezone.now)
     content_hash = models.CharField(max_length=64)
+    # The crawler's fingerprint of the raw item this listing was last written from (raw
+    # fields, normaliser version, reference date): a re-crawl whose raw item has the same
+    # fingerprint is unchanged without being normalised again. Empty: unknown, never matches.
+    raw_fingerprint = models.CharField(max_length=64, blank=True, default="")
     raw = models.JSONField(default=dict, blank=True)
 
     class Meta:

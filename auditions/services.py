@@ -192,7 +192,11 @@ def _reject(reason: str) -> InvalidInput:
     return InvalidInput(reason, code="listing_rejected")
 
 
-_LISTING_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(ListingData))
+# The content hash leaves out the raw fingerprint: it says where the content came from, not
+# what it is (and stored hashes stay valid).
+_LISTING_DATA_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ListingData) if f.name != "raw_fingerprint"
+)
 _ROLE_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(RoleData))
 
 
@@ -348,7 +352,10 @@ def audition_ingest_listing(
     existing = _find_listing(source, listing, canonical)
 
     if existing is not None and existing.content_hash == content_hash:
-        SourceListing.objects.filter(pk=existing.pk).update(last_seen_at=seen_at)
+        seen = {"last_seen_at": seen_at}
+        if listing.raw_fingerprint and listing.raw_fingerprint != existing.raw_fingerprint:
+            seen["raw_fingerprint"] = listing.raw_fingerprint  # e.g. a new normaliser version
+        SourceListing.objects.filter(pk=existing.pk).update(**seen)
         return IngestResult("unchanged", existing.audition_id, existing.pk)
 
     values = _listing_values(listing)
@@ -358,6 +365,7 @@ def audition_ingest_listing(
         existing.canonical_url = canonical[:1000]
         existing.external_id = _clip(listing.external_id, 200) or existing.external_id
         existing.content_hash = content_hash
+        existing.raw_fingerprint = listing.raw_fingerprint  # empty if unknown: never stale
         existing.raw = listing.raw
         existing.last_seen_at = seen_at
         existing.full_clean(exclude=["audition", "source"])
@@ -413,6 +421,7 @@ def _create_listing(
         first_seen_at=seen_at,
         last_seen_at=seen_at,
         content_hash=content_hash,
+        raw_fingerprint=listing.raw_fingerprint,
         raw=listing.raw,
     )
     try:
@@ -640,4 +649,9 @@ def bookmark_remove(*, member: Member, audition_id: UUID) -> None:
 
 
 # Batch ingest for crawl pipelines; it builds on the ingest helpers above.
-from auditions.ingest_batch import Rejection, audition_ingest_listings  # noqa: E402, F401
+from auditions.ingest_batch import (  # noqa: E402, F401
+    Rejection,
+    SeenItem,
+    audition_ingest_listings,
+    audition_listings_seen_unchanged,
+)

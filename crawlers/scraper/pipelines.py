@@ -5,10 +5,21 @@ Items are buffered and written a batch at a time (`OHM_INGEST_BATCH_SIZE` items,
 has waited `OHM_INGEST_BATCH_SECONDS`, and the rest when the spider closes), each batch in one
 transaction: a crawl that dies mid-way leaves every batch before it whole and nothing of the
 one it was writing. Outcomes are counted per item once its batch is written.
+
+Re-crawls are mostly unchanged items, and normalising one (~1 ms of Korean text parsing) costs
+far more than writing it. So each item's raw fields are fingerprinted (`raw_fingerprint`: the
+raw text, `NORMALISER_VERSION` and the reference date relative dates are read against) and,
+per batch, the items whose listing on this source was last written from the same fingerprint
+are counted unchanged with one look-up and one `last_seen_at` UPDATE, never normalised
+(`auditions.services.audition_listings_seen_unchanged`). Only the rest are normalised (counted
+in `ohm/items_normalised`) and ingested. Bump `NORMALISER_VERSION` with any change to what
+`listing_from_item` makes of the same text: the next crawl then normalises everything again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
 import time
@@ -27,6 +38,9 @@ from crawlers.scraper.items import RAW_FIELDS
 logger = logging.getLogger(__name__)
 
 OUTCOMES = ("created", "updated", "unchanged", "merged")
+# Bump whenever `listing_from_item` (or crawlers.scraper.normalize) would make something else
+# of the same raw text: stored fingerprints stop matching and every item is normalised again.
+NORMALISER_VERSION = 1
 # Items per batch write, and the longest an item waits for its batch to fill.
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
@@ -74,12 +88,28 @@ def parse_roles(
     return roles
 
 
-def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingData:
-    """The normalised listing a raw item describes; `raw` keeps every field's original text."""
-    raw: dict[str, str] = {
+def raw_fields(item: Any) -> dict[str, str]:
+    """The item's raw text, field by field (the non-empty RAW_FIELDS, as strings)."""
+    return {
         key: str(value) for key, value in ItemAdapter(item).items()
         if key in RAW_FIELDS and value
     }  # fmt: skip
+
+
+def raw_fingerprint(raw: dict[str, str], *, today: date) -> str:
+    """Everything `listing_from_item`'s output depends on besides the source: the raw text,
+    the normaliser's version and the reference date (`오늘`, `D-3`, years of birth, a missing
+    year are read against it, so a new day normalises once again)."""
+    payload = json.dumps(
+        [NORMALISER_VERSION, today.isoformat(), raw], sort_keys=True, ensure_ascii=False
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingData:
+    """The normalised listing a raw item describes; `raw` keeps every field's original text,
+    `raw_fingerprint` is its `raw_fingerprint`."""
+    raw = raw_fields(item)
     get = raw.get
     title = n.one_line(get("title")) or n.one_line(get("work_title"))
     description = n.clean_text(get("description"))
@@ -150,6 +180,7 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
             today=today,
         ),
         raw=raw,
+        raw_fingerprint=raw_fingerprint(raw, today=today),
     )
 
 
@@ -164,7 +195,8 @@ class IngestPipeline:
         settings = crawler.settings
         self.batch_size = max(1, settings.getint("OHM_INGEST_BATCH_SIZE", BATCH_SIZE))
         self.batch_seconds = settings.getfloat("OHM_INGEST_BATCH_SECONDS", BATCH_SECONDS)
-        self.pending: list[tuple[str, ListingData]] = []
+        # (url, raw fields, raw fingerprint) of each buffered item.
+        self.pending: list[tuple[str, dict[str, str], str]] = []
         self.pending_since = 0.0
         self.loop: Any = None
 
@@ -185,18 +217,19 @@ class IngestPipeline:
         self.flush()
 
     def process_item(self, item: Any) -> Any:
-        spider = self.crawler.spider
         url = str(ItemAdapter(item).get("url") or "")
         self.crawler.stats.inc_value("ohm/items_seen")
         try:
-            listing = listing_from_item(item, source_slug=spider.source_slug, today=self.today)
+            raw = raw_fields(item)
+            fingerprint = raw_fingerprint(raw, today=self.today)
         except Exception as error:
-            logger.exception("normalising %s failed", url)
+            logger.exception("reading %s failed", url)
             self._count_failed(url, f"{type(error).__name__}: {error}")
             raise DropItem(f"ingest failed: {error}") from error
         if not self.pending:
             self.pending_since = time.monotonic()
-        self.pending.append((url, listing))
+        # Normalised at flush time, and only if the batch's look-up finds it changed or new.
+        self.pending.append((url, raw, fingerprint))
         if len(self.pending) >= self.batch_size:
             self.flush()
         else:
@@ -208,17 +241,53 @@ class IngestPipeline:
             self.flush()
 
     def flush(self) -> None:
-        """Writes the buffered items as one batch and counts every item's outcome."""
-        from auditions.services import Rejection, audition_ingest_listings
+        """Writes the buffered items as one batch and counts every item's outcome: those whose
+        raw fingerprint their listing already has are unchanged without being normalised; the
+        rest are normalised and ingested."""
+        from auditions.services import (
+            Rejection,
+            SeenItem,
+            audition_ingest_listings,
+            audition_listings_seen_unchanged,
+        )
 
-        batch, self.pending = self.pending, []
-        if not batch:
+        pending, self.pending = self.pending, []
+        if not pending:
             return
         stats = self.crawler.stats
         spider = self.crawler.spider
+        seen_at = timezone.now()
+        try:
+            seen = audition_listings_seen_unchanged(
+                source_slug=spider.source_slug,
+                items=[
+                    SeenItem(n.one_line(raw.get("external_id"))[:200], raw.get("url", ""), fp)
+                    for _, raw, fp in pending
+                ],
+                seen_at=seen_at,
+            )
+        except Exception:
+            # Only an optimisation: without it every item is normalised and ingested.
+            logger.exception("looking up the unchanged items of a batch failed")
+            seen = [None] * len(pending)
+        batch: list[tuple[str, ListingData]] = []
+        for (url, raw, _), result in zip(pending, seen, strict=True):
+            if result is not None:
+                stats.inc_value(f"ohm/items_{result.outcome}")
+                continue
+            try:
+                listing = listing_from_item(raw, source_slug=spider.source_slug, today=self.today)
+            except Exception as error:
+                logger.exception("normalising %s failed", url)
+                self._count_failed(url, f"{type(error).__name__}: {error}")
+                continue
+            stats.inc_value("ohm/items_normalised")
+            batch.append((url, listing))
+        if not batch:
+            return
         try:
             results = audition_ingest_listings(
-                listings=[listing for _, listing in batch], seen_at=timezone.now()
+                listings=[listing for _, listing in batch], seen_at=seen_at
             )
         except Exception as error:
             # The batch's transaction was lost (the database went away): nothing of it was
