@@ -8,7 +8,8 @@ It creates a throwaway database (test_<name>, dropped at the end), then measures
             batch): normalise (crawlers.scraper.normalize), dedupe and upsert in batches of 100
             (auditions.services.audition_ingest_listings), one transaction per batch, as a
             crawl does;
-  rerun   — the same items again (all unchanged: one lookup and one last_seen_at UPDATE a batch);
+  rerun   — the same items again (all unchanged: matched by raw fingerprint, not normalised;
+            one lookup and one last_seen_at UPDATE a batch);
   bulk    — the baseline: the final rows the first pass wrote (auditions, roles, listings),
             deleted and bulk-inserted again with bulk_create in batches of 1,000.
 It prints items/s for each and the ratios the issue sets goals for (first/bulk >= 1/3,
