@@ -38,6 +38,8 @@ LIMITS: dict[str, tuple[Limit, Limit]] = {
     "reset_confirm": (Limit(30, 10 * 60), Limit(10, 10 * 60)),
     # Keyed by member id: a stolen access token cannot brute-force the current password.
     "password_check": (Limit(30, 10 * 60), Limit(10, 10 * 60)),
+    # The back office login (ohmanager/admin_login.py): failed attempts only, per username.
+    "admin_login": (Limit(20, 15 * 60), Limit(5, 15 * 60)),
 }
 
 
@@ -64,16 +66,40 @@ def _hit(key: str, limit: Limit) -> int | None:
     return None
 
 
-def throttle_check(*, scope: str, ip: str, address: str | None) -> None:
-    """Raises Throttled (429 + Retry-After) when the IP or the address is over its limit."""
-    if not settings.ACCOUNTS_THROTTLE_ENABLED:
-        return
+def _keys(scope: str, ip: str, address: str | None) -> list[tuple[str, Limit]]:
     per_ip, per_address = LIMITS[scope]
     keys = [(f"{scope}:ip:{ip}", per_ip)]
     if address:
         # Hashed so the cache holds no email addresses.
         digest = hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
         keys.append((f"{scope}:addr:{digest}", per_address))
+    return keys
+
+
+def throttle_blocked(*, scope: str, ip: str, address: str | None) -> int | None:
+    """Seconds to wait if the IP or the address has already used up its window; counts
+    nothing (for limits that count failures only, recorded with throttle_check)."""
+    if not settings.ACCOUNTS_THROTTLE_ENABLED:
+        return None
+    now = time.time()
+    waits = []
+    for key, limit in _keys(scope, ip, address):
+        window = int(now // limit.seconds)
+        try:
+            count = cache.get(f"throttle:{key}:{window}") or 0
+        except Exception:  # the cache is down: fail open, loudly
+            logger.warning("throttle cache unavailable; %s not limited", scope, exc_info=True)
+            return None
+        if count >= limit.count:
+            waits.append(int((window + 1) * limit.seconds - now) + 1)
+    return max(waits) if waits else None
+
+
+def throttle_check(*, scope: str, ip: str, address: str | None) -> None:
+    """Raises Throttled (429 + Retry-After) when the IP or the address is over its limit."""
+    if not settings.ACCOUNTS_THROTTLE_ENABLED:
+        return
+    keys = _keys(scope, ip, address)
     retry_after = None
     for key, limit in keys:
         try:

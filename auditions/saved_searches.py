@@ -24,6 +24,8 @@ from ohmanager.exceptions import InvalidInput, NotFound
 # Paging and presentation are not part of what a search matches.
 NOT_FILTERS = {"ordering", "cursor", "page_size"}
 MULTI_VALUED = {"category", "region"}
+# A number where text is meant (`"source": 5`) is a client bug: refused, not coerced.
+NUMERIC = {"age", "pay_min"}
 FILTER_KEYS = set(AuditionFilter.base_filters) - NOT_FILTERS
 MAX_SAVED_SEARCHES = 20
 
@@ -53,7 +55,9 @@ def saved_search_filters_clean(filters: Any) -> dict[str, Any]:
             if key not in MULTI_VALUED or not all(isinstance(v, str) for v in value):
                 raise InvalidInput(fields={f"filters.{key}": ["Expected a single value."]})
             cleaned[key] = sorted(set(value))
-        elif isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        elif isinstance(value, str) or (
+            key in NUMERIC and isinstance(value, (int, float)) and not isinstance(value, bool)
+        ):
             cleaned[key] = [str(value)] if key in MULTI_VALUED else str(value)
         else:
             raise InvalidInput(fields={f"filters.{key}": ["Expected a string or a number."]})

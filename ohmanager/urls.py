@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from ohmanager import views
+from ohmanager import admin_login, views
 
 admin.site.site_header = "Oh Manager"
 admin.site.site_title = "Oh Manager back office"
@@ -13,6 +13,8 @@ admin.site.index_title = "Back office"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Before admin.site.urls: the staff login with brute-force limits (ohmanager/admin_login.py).
+    path("admin/login/", admin_login.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("ohmanager.api_router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

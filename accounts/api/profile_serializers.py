@@ -6,12 +6,15 @@ one-model rules are the model's, enforced by the services' `full_clean()`.
 
 from typing import Any
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import (
+    HEIGHT_CM_RANGE,
     LANGUAGES_MAX,
     LIST_ITEM_MAX_LENGTH,
     SKILLS_MAX,
+    WEIGHT_KG_RANGE,
     Member,
     Photo,
     Profile,
@@ -137,8 +140,12 @@ class ProfileUpdateInput(serializers.Serializer):
     gender = serializers.ChoiceField(
         choices=Profile.Gender.choices, allow_null=True, required=False
     )
-    height_cm = serializers.IntegerField(allow_null=True, required=False)
-    weight_kg = serializers.IntegerField(allow_null=True, required=False)
+    height_cm = serializers.IntegerField(
+        allow_null=True, required=False, min_value=HEIGHT_CM_RANGE[0], max_value=HEIGHT_CM_RANGE[1]
+    )
+    weight_kg = serializers.IntegerField(
+        allow_null=True, required=False, min_value=WEIGHT_KG_RANGE[0], max_value=WEIGHT_KG_RANGE[1]
+    )
     bio = serializers.CharField(max_length=2000, allow_blank=True, required=False)
     skills = _text_list(SKILLS_MAX)
     languages = _text_list(LANGUAGES_MAX)
@@ -146,7 +153,10 @@ class ProfileUpdateInput(serializers.Serializer):
     regions = _choice_list(Region)
     representation = serializers.ChoiceField(choices=Profile.Representation.choices, required=False)
     agency_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
-    phone = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    # The model's pattern (accounts.models), stated here so the schema tells the app.
+    phone = serializers.RegexField(
+        r"^(\+?[0-9][0-9\- ]{6,18})?$", max_length=20, allow_blank=True, required=False
+    )
     contact_visibility = serializers.ChoiceField(
         choices=Profile.ContactVisibility.choices, required=False
     )
@@ -168,6 +178,11 @@ class PhotoUploadInput(serializers.Serializer):
 
 class CreditInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=1900)
     kind = serializers.ChoiceField(choices=Category.choices)
     role_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The schema states the model's range (validate_credit_year), which moves with the year.
+        self.fields["year"].max_value = timezone.localdate().year + 5

@@ -18,7 +18,8 @@ from accounts.models import Credit
 from accounts.profiles import images, selectors, services
 from ohmanager.pagination import CursorPage
 
-UUID_REGEX = r"[0-9a-fA-F-]{36}"
+# A UUID, hyphens optional: anything else is not a photo or credit id and answers 404, not 400.
+UUID_REGEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 # Multipart framing around the file (boundaries, part headers): generous, still far below 1 MB.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")

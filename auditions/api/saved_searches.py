@@ -2,13 +2,14 @@
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from auditions import saved_searches
-from auditions.models import SavedSearch
+from auditions.filters import PUBLIC_STATUS_CHOICES
+from auditions.models import Category, Region, SavedSearch
 from ohmanager.pagination import CursorPage
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -16,9 +17,54 @@ NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
 INVALID = OpenApiResponse(description="Validation error (envelope with `fields`).")
 
 
+def _or_empty(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}], "nullable": True}
+
+
+def _number(schema: dict) -> dict:
+    # Like the list's query string, a number may also come as its decimal text.
+    text = {"type": "string", "pattern": r"^(\d+(\.\d+)?)?$"}
+    return {"anyOf": [schema, text], "nullable": True}
+
+
+# The shape `saved_search_filters_clean` accepts, for the schema: unknown keys are refused;
+# null, "" and [] mean "not filtered" and are dropped.
+FILTERS_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "q": {"nullable": True, "type": "string", "maxLength": 200},
+        "status": _or_empty(
+            {"type": "string", "enum": [value for value, _ in PUBLIC_STATUS_CHOICES]}
+        ),
+        "category": {
+            "nullable": True,
+            "type": "array",
+            "items": {"type": "string", "enum": Category.values},
+        },
+        "region": {
+            "nullable": True,
+            "type": "array",
+            "items": {"type": "string", "enum": Region.values},
+        },
+        "gender": _or_empty({"type": "string", "enum": ["female", "male"]}),
+        "age": _number({"type": "number", "minimum": 0, "maximum": 120}),
+        "deadline_before": _or_empty({"type": "string", "format": "date"}),
+        "deadline_after": _or_empty({"type": "string", "format": "date"}),
+        "pay_min": _number({"type": "number", "minimum": 0}),
+        "source": {"nullable": True, "type": "string", "maxLength": 64},
+    },
+}
+
+
+@extend_schema_field(FILTERS_SCHEMA)
+class FiltersField(serializers.DictField):
+    pass
+
+
 class SavedSearchInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    filters = serializers.DictField(
+    filters = FiltersField(
         required=False,
         default=dict,
         help_text="The query parameters of `GET auditions` (q, category, region, gender, age, "

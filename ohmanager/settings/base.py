@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ohmanager.middleware.RequestIdMiddleware",
+    "ohmanager.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -211,10 +212,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON only (the contract); the photo upload view adds multipart for itself. Fewer parsers
+    # on every endpoint, fewer ways in.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "ohmanager.exception_handler.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -257,6 +257,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation's error answers carry the envelope; platform errors (401, 404, 429, ...)
+    # are added where they apply (ohmanager/openapi.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "ohmanager.openapi.add_error_responses",
+    ],
     # One schema component per choice set that several fields share (profile interests and
     # credit kinds are audition categories; regions; the member's language).
     "ENUM_NAME_OVERRIDES": {
@@ -355,7 +361,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Bodies: at most 12 MB (a 10 MB photo plus multipart framing), for DRF's JSON too
+# (ohmanager.limits); uploads past 2.5 MB spill to a temporary file instead of memory; a form
+# has at most 1,000 fields and 10 files. https://docs.djangoproject.com/en/5.2/ref/settings/
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Readiness checks answer fast so a load balancer never waits on a dead dependency.
 READINESS_TIMEOUT_SECONDS = env.float("READINESS_TIMEOUT_SECONDS", default=2.0)
