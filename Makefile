@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ohmanager
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-services lint check-deploy migrate clean
+.PHONY: run test test-services lint check-deploy audit migrate clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -55,6 +55,13 @@ check-deploy: $(VENV)/.installed-run
 	DJANGO_SECRET_KEY="check-deploy-$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))')" \
 	DJANGO_ALLOWED_HOSTS=api.ohmanager.example \
 		$(MANAGE) check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned runtime dependencies (PyPI's advisory data, via pip-audit).
+# --strict: a package that cannot be audited (advisory data unreachable, version unknown to the
+# index) fails the target instead of being skipped, so an audit that did not happen never passes.
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --requirement requirements.txt --strict --progress-spinner off \
+		|| { echo "FATAL: dependency audit failed or could not run (see above)" >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
