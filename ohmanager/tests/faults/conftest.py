@@ -139,6 +139,9 @@ def on_private_redis(private_redis, settings) -> PrivateRedis:
     (not run eagerly)."""
     from ohmanager.celery import app
 
+    # Captured first: app.conf reads Django settings live, so after the override below it would
+    # already answer with the private URL and the "restore" would keep it for later tests.
+    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -147,7 +150,6 @@ def on_private_redis(private_redis, settings) -> PrivateRedis:
         }
     }
     settings.CELERY_BROKER_URL = private_redis.url(0)
-    previous = {key: app.conf[key] for key in ("broker_url", "task_always_eager")}
     app.conf.broker_url = private_redis.url(0)
     app.conf.task_always_eager = False
     _reset_producer_pool(app)
@@ -159,12 +161,17 @@ def on_private_redis(private_redis, settings) -> PrivateRedis:
 
 
 def _reset_producer_pool(app) -> None:
-    # Celery caches its broker connections: a new broker URL needs a new pool.
+    # Celery caches its broker connections: a new broker URL needs a new pool. kombu also keeps
+    # a process-wide producer pool per connection that would hand the closed pool back to the
+    # tests that run after this one ("Acquire on closed pool"), so it is reset as well.
+    from kombu import pools
+
     if app._pool is not None:
         with contextlib.suppress(Exception):
             app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 # --- Celery workers -------------------------------------------------------------------------

@@ -69,9 +69,9 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_without_an_ap
                 pool.submit(drive)
             wait_until(lambda: len(answers) >= 20, timeout=20)
 
-            # when: PostgreSQL goes down under load ...
-            private_postgres.ctl("stop", "-m", "fast")
+            # when: PostgreSQL goes down under load (requests may see it while pg_ctl waits) ...
             down_at = time.monotonic()
+            private_postgres.ctl("stop", "-m", "fast")
             time.sleep(4)
             # ... and comes back
             private_postgres.ctl("start")
