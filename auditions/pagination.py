@@ -57,19 +57,30 @@ class KeysetCursorPage(CursorPage):
         self.cursor = self.decode_cursor(request)
         reverse = bool(self.cursor and self.cursor.reverse)
 
+        order = self.ordering if not reverse else tuple(_flip(key) for key in self.ordering)
+        values = None
         if self.cursor and self.cursor.position is not None:
             try:
                 values = json.loads(self.cursor.position)
                 assert isinstance(values, list) and len(values) == len(self.ordering)
-                queryset = queryset.filter(keyset_filter(self.ordering, values, after=not reverse))
+                if not hasattr(queryset, "keyset_rows"):
+                    queryset = queryset.filter(
+                        keyset_filter(self.ordering, values, after=not reverse)
+                    )
             except (ValueError, AssertionError, TypeError) as error:
                 raise NotFound(self.invalid_cursor_message) from error
 
-        order = self.ordering if not reverse else tuple(_flip(key) for key in self.ordering)
-        lead_value = (
-            json.loads(self.cursor.position)[0] if self.cursor and self.cursor.position else None
-        )
-        rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value)
+        if hasattr(queryset, "keyset_rows"):
+            # A ranking kept outside the database (the recommended feed): it cuts the page.
+            try:
+                rows = queryset.keyset_rows(
+                    self.ordering, order, values, after=not reverse, limit=self.page_size + 1
+                )
+            except (ValueError, TypeError) as error:
+                raise NotFound(self.invalid_cursor_message) from error
+        else:
+            lead_value = values[0] if values is not None else None
+            rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if reverse:

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,6 +18,15 @@ from auditions.models import Audition
 from auditions.tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_rankings():
+    # The feed keeps each member's ranking in the cache (locmem here, shared by the process).
+    cache.clear()
+    yield
+    cache.clear()
+
 
 FEED = "/api/v1/auditions/recommended"
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -366,17 +376,128 @@ def test_pages_walk_every_item_once_in_score_order(client_for, performer, source
 
 
 def test_query_count_does_not_grow_with_the_catalogue(client_for, performer, source):
-    def count() -> int:
+    def count(*, kept: bool) -> int:
+        if not kept:
+            cache.clear()
         with CaptureQueriesContext(connection) as queries:
             assert client_for.get(FEED, {"near_misses": "true"}).status_code == 200
         return len(queries)
 
     woman()
-    few = count()
+    ranked, cut = count(kept=False), count(kept=True)
     for _ in range(25):
         woman(roles=[RoleData(name="A", gender="female"), RoleData(name="B", gender="any")])
 
-    assert count() == few
+    assert count(kept=False) == ranked
+    assert count(kept=True) == cut
+    assert cut < ranked  # a kept ranking: no ranking query
+
+
+def walk(client, params: dict) -> list[dict]:
+    seen, url, first = [], FEED, True
+    while url:
+        response = client.get(url, params if first else None)
+        assert response.status_code == 200, response.content
+        seen += response.json()["results"]
+        url, first = response.json()["next"], False
+    return seen
+
+
+def previous_pages(client, params: dict) -> list[dict]:
+    """Walk to the last page, then back with `previous` links: every item, in order."""
+    url, first, last = FEED, True, None
+    while url:
+        last = client.get(url, params if first else None).json()
+        url, first = last["next"], False
+    seen = last["results"]
+    url = last["previous"]
+    while url:
+        body = client.get(url).json()
+        seen = body["results"] + seen
+        url = body["previous"]
+    return seen
+
+
+@pytest.mark.parametrize("kept", [1000, 4])  # the whole ranking kept, or only its top 4
+def test_a_kept_ranking_answers_what_ranking_now_answers(
+    client_for, performer, source, monkeypatch, kept
+):
+    monkeypatch.setattr(recommendations, "FEED_CACHE_SIZE", kept)
+    now = timezone.now()
+    for i in range(9):
+        woman(posted_at=now - timedelta(days=1, minutes=i % 3))
+    for _ in range(4):
+        woman(category="drama")
+    woman(roles=[RoleData(name="older", gender="female", age_min=29, age_max=31)])
+    woman(pay_type="paid")
+
+    for params in ({"page_size": 3}, {"page_size": 3, "near_misses": "true"}):
+        fresh = walk(client_for, params)  # the first page ranks and keeps
+        assert cache.get(recommendations._feed_key(_feed(performer, params))) is not None
+        again = walk(client_for, params)  # every page from the kept ranking (or past it)
+        back = previous_pages(client_for, params)
+        cache.clear()
+        with monkeypatch.context() as off:  # no cache at all: ranked in SQL on every page
+            off.setattr(recommendations, "_feed_key", lambda feed: None)
+            uncached = walk(client_for, params)
+        assert [i["id"] for i in again] == [i["id"] for i in fresh] == [i["id"] for i in uncached]
+        assert [i["id"] for i in back] == [i["id"] for i in fresh]
+        assert [(i["score"], i["reasons"]) for i in again] == [
+            (i["score"], i["reasons"]) for i in uncached
+        ]
+
+
+def _feed(member, params: dict) -> recommendations.FeedContext:
+    return recommendations.feed_context(
+        member=member, today=timezone.localdate(), near_misses="near_misses" in params
+    )
+
+
+def test_applying_dismissing_and_editing_the_profile_change_a_kept_feed_at_once(
+    client_for, performer, source
+):
+    one, two, three = woman(), woman(), woman()
+    older = woman(roles=[RoleData(name="older", gender="female", age_min=40, age_max=45)])
+    assert set(ids(client_for.get(FEED))) == {str(one.id), str(two.id), str(three.id)}
+
+    applied = client_for.post(
+        "/api/v1/applications", {"audition": str(one.id), "external": True}, format="json"
+    )
+    assert applied.status_code == 201, applied.content
+    assert set(ids(client_for.get(FEED))) == {str(two.id), str(three.id)}
+
+    assert client_for.post(f"/api/v1/auditions/{two.id}/dismiss").status_code == 204
+    assert ids(client_for.get(FEED)) == [str(three.id)]
+    assert client_for.delete(f"/api/v1/auditions/{two.id}/dismiss").status_code == 204
+    assert set(ids(client_for.get(FEED))) == {str(two.id), str(three.id)}
+
+    today = timezone.localdate()
+    profile_services.profile_update(member=performer, birth_date=date(today.year - 42, 1, 1))
+    assert ids(client_for.get(FEED)) == [str(older.id)]
+
+
+def test_an_audition_closed_after_the_ranking_was_kept_leaves_at_once(
+    client_for, performer, source
+):
+    stays, closes = woman(), woman()
+    assert set(ids(client_for.get(FEED))) == {str(stays.id), str(closes.id)}
+
+    Audition.objects.filter(pk=closes.pk).update(status="closed")
+
+    assert ids(client_for.get(FEED)) == [str(stays.id)]
+
+
+def test_the_feed_ranks_in_sql_when_the_cache_is_down(client_for, performer, source, monkeypatch):
+    audition = woman()
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    for name in ("get", "set", "add"):
+        monkeypatch.setattr(recommendations.cache, name, down)
+    assert ids(client_for.get(FEED)) == [str(audition.id)]
+    assert client_for.post(f"/api/v1/auditions/{audition.id}/dismiss").status_code == 204
+    assert ids(client_for.get(FEED)) == []
 
 
 def test_sql_and_python_role_predicates_agree(member, source):
