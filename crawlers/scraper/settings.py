@@ -50,6 +50,10 @@ HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 # item is written in its own transaction before the next, which is what a polite crawl needs.
 TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 
+# Crawls reach only public addresses (SSRF guard); tests and `make run` may allow local ones.
+DOWNLOADER_MIDDLEWARES = {"crawlers.scraper.middlewares.PublicAddressOnlyMiddleware": 50}
+OHM_ALLOW_PRIVATE_ADDRESSES = django_settings.CRAWLER_ALLOW_PRIVATE_ADDRESSES
+
 ITEM_PIPELINES = {"crawlers.scraper.pipelines.IngestPipeline": 300}
 EXTENSIONS = {"crawlers.scraper.pipelines.RunReporter": 500}
 # How often a running crawl writes its counts to its CrawlRun row (seconds), so a crawl that

@@ -328,6 +328,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CRAWLER_CONTACT_EMAIL = env.str("CRAWLER_CONTACT_EMAIL", default="crawler@ohmanager.kr")
 # Scrapy's HTTP cache spares the sites while developing spiders; on in local.py.
 CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=DEBUG)
+# Crawls may fetch only public addresses unless this is on (tests and local development crawl
+# a server on this machine); staff-typed URLs must never reach the internal network.
+CRAWLER_ALLOW_PRIVATE_ADDRESSES = env.bool("CRAWLER_ALLOW_PRIVATE_ADDRESSES", default=False)
 # The per-source crawl lock is a lease renewed while the crawl runs; a killed worker's lock
 # lapses after this long and its run is then closed as failed (crawlers.services).
 CRAWLER_LOCK_LEASE_SECONDS = env.int("CRAWLER_LOCK_LEASE_SECONDS", default=60)

@@ -11,3 +11,4 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 # Crawls from a laptop replay cached pages instead of hitting the sites again.
 CRAWLER_HTTPCACHE_ENABLED = env.bool("CRAWLER_HTTPCACHE_ENABLED", default=True)
+CRAWLER_ALLOW_PRIVATE_ADDRESSES = env.bool("CRAWLER_ALLOW_PRIVATE_ADDRESSES", default=True)

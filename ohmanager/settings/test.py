@@ -26,3 +26,5 @@ STORAGES = {
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "10000/min", "user": "10000/min"}
 LOGGING["root"]["level"] = "WARNING"
 WHITENOISE_AUTOREFRESH = True  # no collected static files in tests
+# The crawl tests serve saved pages from a local HTTP server.
+CRAWLER_ALLOW_PRIVATE_ADDRESSES = True
