@@ -20,8 +20,9 @@ from datetime import timedelta
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -120,8 +121,17 @@ schema.app = application
 def member(db, settings):
     settings.ALLOWED_HOSTS = ["*"]
     cache.clear()
-    yield _seed_member_data()
-    cache.clear()
+    # Raw WSGI calls, unlike Django's test client, would hand the test's connection back to the
+    # pool at the end of each request (request_finished) while the test transaction is open;
+    # the test client avoids that the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield _seed_member_data()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        cache.clear()
 
 
 @pytest.mark.django_db
