@@ -354,6 +354,8 @@ def feed_invalidate(*, member_id: Any) -> None:
 
 
 def _feed_key(feed: FeedContext) -> str | None:
+    if FEED_CACHE_SECONDS <= 0:  # keeping is off: rank on every request, read nothing kept
+        return None
     member_id = feed.member.pk
     try:
         version = cache.get(_version_key(member_id))
@@ -459,8 +461,7 @@ def recommended_feed(*, feed: FeedContext) -> RankedFeed:
     truncated = len(raw) > FEED_CACHE_SIZE
     raw = raw[:FEED_CACHE_SIZE]
     try:
-        if FEED_CACHE_SECONDS > 0:
-            cache.set(key, (feed.now, truncated, raw), timeout=FEED_CACHE_SECONDS)
+        cache.set(key, (feed.now, truncated, raw), timeout=FEED_CACHE_SECONDS)
     except Exception:
         logger.warning("recommended feed: cache unavailable, not kept", exc_info=True)
     rows = [RankedRow(audition_id, posted_at, score) for score, posted_at, audition_id in raw]
