@@ -22,7 +22,10 @@ Feed rows (R3 only): `GET /api/v1/auditions/recommended` for the bench member, w
 half the open catalogue; each interleaved with the plain list's first page (goal:
 feed/list <= 3). The feed reads the `audition_open_feed` and `role_fit` covering indexes
 index-only, which needs a vacuumed table (autovacuum does it in production; after seeding,
-`VACUUM ANALYZE auditions_audition, auditions_role`).
+`VACUUM ANALYZE auditions_audition, auditions_role`). The feed keeps a member's ranking for
+a few minutes, so those rows measure the kept ranking after their first request; the
+`recommended_uncached` row is a server with RECOMMENDED_FEED_CACHE_SECONDS=0 (ranks in SQL on
+every request). `--feed-only` skips the R1/R3 list rows.
 """
 
 import argparse
