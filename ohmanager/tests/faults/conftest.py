@@ -145,7 +145,9 @@ def on_private_redis(private_redis, settings) -> PrivateRedis:
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": private_redis.url(1),
+            # The workers a drill starts get REDIS_URL = this URL for cache and broker alike (as
+            # in production), so this process must share their cache: crawl locks live there.
+            "LOCATION": private_redis.url(0),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
