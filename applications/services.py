@@ -20,7 +20,6 @@ from applications.models import (
     new_calendar_token,
 )
 from applications.snapshot import snapshot_take
-from auditions import recommendations
 from auditions.models import ApplyMethod, Audition, Role
 from ohmanager.exceptions import Conflict, Forbidden, Gone, InvalidInput, NotFound
 
@@ -133,7 +132,6 @@ def application_create(
             for name in copied:
                 default_storage.delete(name)
             raise
-    recommendations.feed_invalidate(member_id=member.pk)
     return application
 
 

@@ -6,7 +6,6 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 
 from accounts.models import Member
-from auditions import recommendations
 from auditions.models import Audition, Dismissal
 from ohmanager.exceptions import NotFound
 
@@ -27,7 +26,6 @@ def dismissal_add(*, member: Member, audition_id: UUID) -> Dismissal:
             dismissal, _ = Dismissal.objects.get_or_create(member=member, audition=audition)
     except IntegrityError:  # a concurrent request won the race: same outcome
         dismissal = Dismissal.objects.get(member=member, audition=audition)
-    recommendations.feed_invalidate(member_id=member.pk)
     return dismissal
 
 
@@ -36,4 +34,3 @@ def dismissal_remove(*, member: Member, audition_id: UUID) -> None:
     """Undoing a dismissal that is not there succeeds."""
     _public_audition(audition_id)
     Dismissal.objects.filter(member=member, audition_id=audition_id).delete()
-    recommendations.feed_invalidate(member_id=member.pk)

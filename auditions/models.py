@@ -176,6 +176,8 @@ class Audition(models.Model):
         output_field=models.BigIntegerField(),
         db_persist=True,
     )
+    # The member-independent part of the recommended feed's score, as of today (feed_points.py).
+    feed_points = models.PositiveSmallIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,23 +191,20 @@ class Audition(models.Model):
             models.Index(fields=["status", "-pay_sort", "-id"], name="audition_status_pay"),
             models.Index(fields=["deadline", "title_norm"], name="audition_dedupe"),
             models.Index(fields=["title_norm", "company_norm"], name="audition_repost"),
-            # The recommended feed scores every open audition: covering the columns it reads
-            # turns that into an index-only scan of narrow tuples instead of a scan of the
-            # wide rows (PostgreSQL; SQLite ignores `include`).
+            # The recommended feed walks the open catalogue best-first by its member-independent
+            # points and stops after a page; category and region decide a member's own points
+            # and deadline_sort whether it is still open, all read from the index alone.
             models.Index(
-                fields=["deadline_sort"],
-                include=[
-                    "id",
-                    "category",
-                    "region",
-                    "pay_type",
-                    "pay_sort",
-                    "deadline",
-                    "posted_at",
-                    "trust_score",
-                ],
+                fields=["-feed_points", "-posted_at", "-id"],
+                include=["category", "region", "deadline_sort"],
                 condition=Q(status="open"),
-                name="audition_open_feed",
+                name="audition_feed_rank",
+            ),
+            models.Index(
+                fields=["category", "-feed_points", "-posted_at", "-id"],
+                include=["region", "deadline_sort"],
+                condition=Q(status="open"),
+                name="audition_feed_category",
             ),
         ]
         constraints = [

@@ -71,7 +71,7 @@ class KeysetCursorPage(CursorPage):
                 raise NotFound(self.invalid_cursor_message) from error
 
         if hasattr(queryset, "keyset_rows"):
-            # A ranking kept outside the database (the recommended feed): it cuts the page.
+            # A ranking that cuts its own pages (the recommended feed's branches).
             try:
                 rows = queryset.keyset_rows(
                     self.ordering, order, values, after=not reverse, limit=self.page_size + 1

@@ -14,7 +14,7 @@ from django.utils import timezone
 from rapidfuzz import fuzz
 
 from accounts.models import Member
-from auditions import search, trust
+from auditions import feed_points, search, trust
 from auditions.ingest import IngestResult, ListingData, RoleData
 from auditions.models import (
     ApplyMethod,
@@ -86,9 +86,9 @@ def seoul_today() -> date:
 
 
 def _refresh_derived(audition: Audition, *, repost_count: int | None = None) -> None:
-    """Normalised title/company, the search document and the trust assessment: recomputed
-    from the audition's own fields before every save. A batch passes `repost_count`, counted
-    for the whole batch at once (auditions.ingest_batch)."""
+    """Normalised title/company, the search document, the trust assessment and the feed's
+    member-independent points: recomputed from the audition's own fields before every save.
+    A batch passes `repost_count`, counted for the whole batch at once (ingest_batch)."""
     audition.title_norm = normalize_title(audition.title)[:300]
     audition.company_norm = normalize_company(audition.company)[:200]
     audition.search_vector = (
@@ -116,6 +116,7 @@ def _refresh_derived(audition: Audition, *, repost_count: int | None = None) -> 
             repost_count=_repost_count(audition) if repost_count is None else repost_count,
         )
     )
+    audition.feed_points = feed_points.for_audition(audition, seoul_today())
 
 
 def _repost_count(audition: Audition) -> int:
@@ -536,7 +537,9 @@ def audition_set_status(*, audition: Audition, status: str, actor: Member | None
         return audition
     old = audition.status
     audition.status = status
-    audition.save(update_fields=["status", "updated_at"])
+    # Closed for a while, its deadline and freshness points may have moved since.
+    audition.feed_points = feed_points.for_audition(audition, seoul_today())
+    audition.save(update_fields=["status", "feed_points", "updated_at"])
     _record(audition, AuditionEvent.Action.STATUS, actor=actor, changes={"status": [old, status]})
     return audition
 

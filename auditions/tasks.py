@@ -1,12 +1,19 @@
 from celery import shared_task
 
-from auditions import services
+from auditions import feed_points, services
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=3)
 def expire_auditions() -> int:
     """Closes auditions past their deadline. Idempotent: a second run finds nothing due."""
     return services.auditions_expire()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def refresh_feed_points() -> int:
+    """Moves the feed's deadline and freshness points to today's bands (only rows that
+    changed). Idempotent; returns how many rows moved."""
+    return feed_points.refresh(today=services.seoul_today())
 
 
 # --- Saved-search alerts (auditions/alerts.py) ----------------------------------------------

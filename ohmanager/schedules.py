@@ -30,6 +30,14 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         description="Marks open auditions past their deadline as expired.",
     ),
     PeriodicTaskSpec(
+        name="auditions.refresh_feed_points",
+        task="auditions.tasks.refresh_feed_points",
+        # At 00:00 Seoul the date turns and the feed's deadline/freshness bands move; the
+        # other hours only catch up after an outage (a run with nothing to move is one scan).
+        crontab={"minute": "0", "hour": "*"},
+        description="Moves the recommended feed's date-based points when the day changes.",
+    ),
+    PeriodicTaskSpec(
         name="accounts.flush_email_outbox",
         task="accounts.tasks.flush_email_outbox",
         crontab={"minute": "*/5"},

@@ -17,7 +17,6 @@ from django.db import transaction
 from accounts.models import CREDITS_MAX, PHOTOS_MAX, Credit, Member, Photo, Profile
 from accounts.profiles import images, selectors
 from accounts.services import member_update
-from auditions import recommendations
 from ohmanager.exceptions import InvalidInput, NotFound
 
 # What a member may change through `me/profile`; anything else is never assigned.
@@ -75,7 +74,6 @@ def profile_update(*, member: Member, email_language: str | None = None, **field
     if email_language is not None and email_language != member.language:
         # The language of emails is the member's; `me` shows the same value as `language`.
         member_update(member=member, language=email_language)
-    recommendations.feed_invalidate(member_id=member.pk)
     return profile
 
 

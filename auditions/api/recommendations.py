@@ -74,9 +74,7 @@ class RecommendedViewSet(viewsets.GenericViewSet):
             today=timezone.localdate(),
             near_misses=query.validated_data["near_misses"],
         )
-        source = recommendations.recommended_feed(feed=feed)
-        feed = source.feed  # the ranking's clock, when the ranking was kept
-        ranked = self.paginate_queryset(source)
+        ranked = self.paginate_queryset(recommendations.recommended_feed(feed=feed))
         page = recommendations.recommended_page(feed=feed, ranked=ranked)
         data = self.get_serializer(
             page, many=True, context={"today": feed.today, "performer": feed.performer}

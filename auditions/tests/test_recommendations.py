@@ -1,31 +1,23 @@
 """`GET auditions/recommended` and `auditions/{id}/dismiss`, through HTTP on the real database."""
 
+import random
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
-from auditions import recommendations
+from auditions import feed_points, recommendations, tasks
 from auditions.ingest import RoleData
 from auditions.models import Audition
 from auditions.tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_kept_rankings():
-    # The feed keeps each member's ranking in the cache (locmem here, shared by the process).
-    cache.clear()
-    yield
-    cache.clear()
 
 
 FEED = "/api/v1/auditions/recommended"
@@ -57,8 +49,10 @@ def woman(age=27, roles=None, **overrides) -> Audition:
 
 
 def set_trust(audition: Audition, score: int) -> None:
-    # Trust is derived from the listing's text; the crafted set pins it so scores are exact.
+    # Trust is derived from the listing's text; the crafted set pins it so scores are exact
+    # (and moves the kept feed points with it, as the services do).
     Audition.objects.filter(pk=audition.pk).update(trust_score=score)
+    feed_points.refresh(today=timezone.localdate(), ids=[audition.pk])
 
 
 @pytest.fixture
@@ -376,26 +370,29 @@ def test_pages_walk_every_item_once_in_score_order(client_for, performer, source
 
 
 def test_query_count_does_not_grow_with_the_catalogue(client_for, performer, source):
-    def count(*, kept: bool) -> int:
-        if not kept:
-            cache.clear()
+    def count(params: dict) -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert client_for.get(FEED, {"near_misses": "true"}).status_code == 200
+            assert client_for.get(FEED, params).status_code == 200
         return len(queries)
 
+    # With one audition every branch is read (none can be skipped): the most a page costs.
     woman()
-    ranked, cut = count(kept=False), count(kept=True)
-    for _ in range(25):
-        woman(roles=[RoleData(name="A", gender="female"), RoleData(name="B", gender="any")])
+    plain, near = count({}), count({"near_misses": "true"})
+    for size in (30, 60):
+        while Audition.objects.count() < size:
+            woman(roles=[RoleData(name="A", gender="female"), RoleData(name="B", gender="any")])
+            woman(category="drama", region="busan")
+            woman(region="online")
 
-    assert count(kept=False) == ranked
-    assert count(kept=True) == cut
-    assert cut < ranked  # a kept ranking: no ranking query
+        # Full pages skip the branches that cannot reach them: never more queries.
+        assert count({}) <= plain
+        assert count({"near_misses": "true"}) <= near
 
 
 def walk(client, params: dict) -> list[dict]:
     seen, url, first = [], FEED, True
     while url:
+        assert len(seen) < 1000, "the pages do not end"
         response = client.get(url, params if first else None)
         assert response.status_code == 200, response.content
         seen += response.json()["results"]
@@ -406,54 +403,92 @@ def walk(client, params: dict) -> list[dict]:
 def previous_pages(client, params: dict) -> list[dict]:
     """Walk to the last page, then back with `previous` links: every item, in order."""
     url, first, last = FEED, True, None
-    while url:
+    for _ in range(200):
+        if not url:
+            break
         last = client.get(url, params if first else None).json()
         url, first = last["next"], False
     seen = last["results"]
     url = last["previous"]
-    while url:
+    for _ in range(200):
+        if not url:
+            break
         body = client.get(url).json()
         seen = body["results"] + seen
         url = body["previous"]
     return seen
 
 
-@pytest.mark.parametrize("kept", [1000, 4])  # the whole ranking kept, or only its top 4
-def test_a_kept_ranking_answers_what_ranking_now_answers(
-    client_for, performer, source, monkeypatch, kept
-):
-    monkeypatch.setattr(recommendations, "FEED_CACHE_SIZE", kept)
-    now = timezone.now()
-    for i in range(9):
-        woman(posted_at=now - timedelta(days=1, minutes=i % 3))
-    for _ in range(4):
-        woman(category="drama")
-    woman(roles=[RoleData(name="older", gender="female", age_min=29, age_max=31)])
-    woman(pay_type="paid")
-
-    for params in ({"page_size": 3}, {"page_size": 3, "near_misses": "true"}):
-        fresh = walk(client_for, params)  # the first page ranks and keeps
-        assert cache.get(recommendations._feed_key(_feed(performer, params))) is not None
-        again = walk(client_for, params)  # every page from the kept ranking (or past it)
-        back = previous_pages(client_for, params)
-        cache.clear()
-        with monkeypatch.context() as off:  # no cache at all: ranked in SQL on every page
-            off.setattr(recommendations, "_feed_key", lambda feed: None)
-            uncached = walk(client_for, params)
-        assert [i["id"] for i in again] == [i["id"] for i in fresh] == [i["id"] for i in uncached]
-        assert [i["id"] for i in back] == [i["id"] for i in fresh]
-        assert [(i["score"], i["reasons"]) for i in again] == [
-            (i["score"], i["reasons"]) for i in uncached
-        ]
-
-
-def _feed(member, params: dict) -> recommendations.FeedContext:
-    return recommendations.feed_context(
-        member=member, today=timezone.localdate(), near_misses="near_misses" in params
+def expected_feed(member, params: dict) -> list[tuple[int, str]]:
+    """The feed by its definition, in Python over every open audition: (score, id), best first."""
+    today = timezone.localdate()
+    feed = recommendations.feed_context(
+        member=member, today=today, near_misses="near_misses" in params
     )
+    person, rows = feed.performer, []
+    for audition in Audition.objects.filter(status="open").prefetch_related("roles"):
+        roles = [
+            {
+                f: getattr(r, f)
+                for f in ("gender", "age_min", "age_max", "height_min_cm", "height_max_cm")
+            }
+            for r in audition.roles.all()
+        ]
+        fits = any(recommendations._role_fits(role, person) for role in roles)
+        near = any(recommendations._role_fits(role, person, (3, 5)) for role in roles)
+        if not (fits or (feed.near_misses and near)):
+            continue
+        score = (15 if fits else 0) + feed_points.for_audition(audition, today)
+        score += 25 if audition.category in person.interests else 0
+        if audition.region in person.regions:
+            score += 15
+        elif person.regions and audition.region in ("online", "nationwide"):
+            score += 10
+        rows.append((score, audition.posted_at, audition.id))
+    rows.sort(reverse=True)
+    return [(score, str(pk)) for score, _, pk in rows]
 
 
-def test_applying_dismissing_and_editing_the_profile_change_a_kept_feed_at_once(
+@pytest.mark.parametrize("near_misses", [False, True])
+def test_pages_cut_from_the_branches_are_the_defined_ranking(
+    client_for, performer, source, near_misses
+):
+    # given: a varied catalogue across every branch (category in the interests or not x region
+    # hers / online / elsewhere x fits / nearly fits / does not fit), with ties on score
+    rng = random.Random(7)
+    today, now = timezone.localdate(), timezone.now()
+    for i in range(60):
+        age_min = rng.choice([None, 22, 25, 26, 29, 33])
+        audition = woman(
+            category=rng.choice(["film", "drama", "commercial"]),
+            region=rng.choice(["seoul", "online", "nationwide", "busan"]),
+            pay_type=rng.choice(["paid", "negotiable", "unknown"]),
+            deadline=rng.choice([None, today + timedelta(days=rng.randint(0, 30))]),
+            posted_at=now - timedelta(days=rng.choice([0, 2, 5, 10, 20]), minutes=i % 2),
+            roles=[
+                RoleData(
+                    name="r",
+                    gender=rng.choice(["female", "female", "any", "male"]),
+                    age_min=age_min,
+                    age_max=None if age_min is None else age_min + rng.choice([2, 5]),
+                )
+            ],
+        )
+        set_trust(audition, rng.choice([20, 50, 80, 100]))
+    params = {"page_size": 7, **({"near_misses": "true"} if near_misses else {})}
+    expected = expected_feed(performer, params)
+    assert len(expected) > 21  # several pages, from several branches
+
+    # when
+    forward = walk(client_for, params)
+    backward = previous_pages(client_for, params)
+
+    # then
+    assert [(i["score"], i["id"]) for i in forward] == expected
+    assert [i["id"] for i in backward] == [pk for _, pk in expected]
+
+
+def test_applying_dismissing_and_editing_the_profile_change_the_feed_at_once(
     client_for, performer, source
 ):
     one, two, three = woman(), woman(), woman()
@@ -476,9 +511,7 @@ def test_applying_dismissing_and_editing_the_profile_change_a_kept_feed_at_once(
     assert ids(client_for.get(FEED)) == [str(older.id)]
 
 
-def test_an_audition_closed_after_the_ranking_was_kept_leaves_at_once(
-    client_for, performer, source
-):
+def test_an_audition_closed_meanwhile_leaves_at_once(client_for, performer, source):
     stays, closes = woman(), woman()
     assert set(ids(client_for.get(FEED))) == {str(stays.id), str(closes.id)}
 
@@ -487,17 +520,23 @@ def test_an_audition_closed_after_the_ranking_was_kept_leaves_at_once(
     assert ids(client_for.get(FEED)) == [str(stays.id)]
 
 
-def test_the_feed_ranks_in_sql_when_the_cache_is_down(client_for, performer, source, monkeypatch):
-    audition = woman()
+def test_the_scores_move_with_the_date_once_the_hourly_task_runs(client_for, performer, source):
+    # given: closes in 10 days (deadline 5), posted today (fresh 10), trust 80 (12)
+    start = datetime.combine(timezone.localdate(), datetime.min.time(), SEOUL) + timedelta(hours=9)
+    with time_machine.travel(start, tick=False):
+        audition = woman(deadline=start.date() + timedelta(days=10), posted_at=start)
+        set_trust(audition, 80)
+        before = client_for.get(FEED).json()["results"][0]["score"]
+    # when: four days later (deadline within 7: 10; posted 4 days ago: 6), the task runs
+    with time_machine.travel(start + timedelta(days=4), tick=False):
+        moved = tasks.refresh_feed_points.delay().get()
+        again = tasks.refresh_feed_points.delay().get()
+        after = client_for.get(FEED).json()["results"][0]
 
-    def down(*args, **kwargs):
-        raise ConnectionError("cache down")
-
-    for name in ("get", "set", "add"):
-        monkeypatch.setattr(recommendations.cache, name, down)
-    assert ids(client_for.get(FEED)) == [str(audition.id)]
-    assert client_for.post(f"/api/v1/auditions/{audition.id}/dismiss").status_code == 204
-    assert ids(client_for.get(FEED)) == []
+    # then
+    assert (moved, again) == (1, 0)  # only the row whose bands moved; a re-run moves nothing
+    assert after["score"] - before == (10 - 5) + (6 - 10)
+    assert "deadline_soon" in codes(after)
 
 
 def test_sql_and_python_role_predicates_agree(member, source):

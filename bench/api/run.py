@@ -17,15 +17,15 @@ on the shared machine lands on both sides of the ratio.
 Prints requests/s, p50/p95/p99 for each scenario and server, R3/R1 (p50 and throughput), and
 the deep page against the first page. Ratios, not times: both servers run here, now.
 
-Feed rows (R3 only): `GET /api/v1/auditions/recommended` for the bench member, whose profile
-(female, 27, 165 cm, interests film/web_drama/commercial, regions seoul/gyeonggi) fits about
-half the open catalogue; each interleaved with the plain list's first page (goal:
-feed/list <= 3). The feed reads the `audition_open_feed` and `role_fit` covering indexes
-index-only, which needs a vacuumed table (autovacuum does it in production; after seeding,
-`VACUUM ANALYZE auditions_audition, auditions_role`). The feed keeps a member's ranking for
-a few minutes, so those rows measure the kept ranking after their first request; the
-`recommended_uncached` row is a server with RECOMMENDED_FEED_CACHE_SECONDS=0 (ranks in SQL on
-every request). `--feed-only` skips the R1/R3 list rows.
+Feed rows (R3 only): `GET /api/v1/auditions/recommended` for two members, each interleaved with
+the plain list's first page (goal: feed/list <= 3). The bench member (female, 27, 165 cm,
+interests film/web_drama/commercial, regions seoul/gyeonggi) fits about half the open
+catalogue: first page, near misses, and a page 1,000 items deep. The narrow member (idol, jeju)
+has branches with almost no rows, the feed's worst case: such a branch walks its whole index
+range to find nothing. Nothing is kept between requests: every request ranks in SQL. The
+feed reads the `audition_feed_rank` and `role_fit` covering indexes index-only, which needs a
+vacuumed table (autovacuum does it in production; after seeding, `VACUUM ANALYZE`).
+`--feed-only` skips the R1/R3 list rows.
 """
 
 import argparse
@@ -101,19 +101,44 @@ def scenarios() -> dict[str, dict[str, str]]:
     }
 
 
-FEED_ROWS = {"recommended": {}, "recommended_near_misses": {"near_misses": "true"}}
-COLD_ROW = "recommended_uncached"
+NARROW_EMAIL = "bench-narrow@ohmanager.local"
+PROFILES = {
+    BENCH_EMAIL: {
+        "interests": ["film", "web_drama", "commercial"],
+        "regions": ["seoul", "gyeonggi"],
+    },
+    NARROW_EMAIL: {"interests": ["idol"], "regions": ["jeju"]},
+}
 
 
-def member():
+def feed_rows() -> dict[str, tuple[str, dict]]:
+    """Feed row name -> (member email, query)."""
+    from accounts.models import Member
+    from auditions import recommendations
+    from auditions.pagination import KeysetCursorPage
+
+    feed = recommendations.feed_context(member=Member.objects.get(email=BENCH_EMAIL))
+    rows = recommendations.recommended_feed(feed=feed).keyset_rows(
+        recommendations.ORDERING, recommendations.ORDERING, None, after=True, limit=1000
+    )
+    deep = KeysetCursorPage().position_cursor(recommendations.ORDERING, rows[-1])
+    return {
+        "recommended": (BENCH_EMAIL, {}),
+        "recommended_near_misses": (BENCH_EMAIL, {"near_misses": "true"}),
+        "recommended_1000_deep": (BENCH_EMAIL, {"cursor": deep}),
+        "recommended_narrow": (NARROW_EMAIL, {}),
+    }
+
+
+def member(email: str = BENCH_EMAIL):
     from datetime import date
 
     from accounts.models import Member
     from accounts.profiles.services import profile_update
     from accounts.services import profile_prepare
 
-    found = Member.objects.filter(email=BENCH_EMAIL).first()
-    found = found or Member.objects.create_user(BENCH_EMAIL, BENCH_PASSWORD, status="active")
+    found = Member.objects.filter(email=email).first()
+    found = found or Member.objects.create_user(email, BENCH_PASSWORD, status="active")
     profile_prepare(member=found)
     today = date.today()
     profile_update(
@@ -121,8 +146,7 @@ def member():
         birth_date=date(today.year - 27, 1, 1),
         gender="female",
         height_cm=165,
-        interests=["film", "web_drama", "commercial"],
-        regions=["seoul", "gyeonggi"],
+        **PROFILES[email],
     )
     return found
 
@@ -251,9 +275,9 @@ def summary(latencies: list[float], elapsed: float) -> dict[str, float]:
     }
 
 
-def login(port: int) -> str:
+def login(port: int, email: str = BENCH_EMAIL) -> str:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    body = json.dumps({"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    body = json.dumps({"email": email, "password": BENCH_PASSWORD})
     connection.request("POST", "/api/v1/auth/login", body, {"Content-Type": "application/json"})
     response = connection.getresponse()
     payload = json.loads(response.read())
@@ -277,6 +301,9 @@ def main() -> None:
         raise SystemExit("Set DATABASE_URL=postgres://... to the seeded database.")
     params = scenarios()
     captured = capture_sql(params)
+    for email in PROFILES:
+        member(email)
+    feeds = feed_rows()
     sql_file = Path(tempfile.mkstemp(suffix=".json")[1])
     sql_file.write_text(json.dumps(captured, ensure_ascii=False))
     settings_dict = connection.settings_dict
@@ -311,32 +338,17 @@ def main() -> None:
                     args.concurrency,
                 )
                 results[name] = {"R1": one, "R3": three}
-            for name, query in FEED_ROWS.items():
+            tokens = {
+                email: {"Authorization": f"Bearer {login(8702, email)}"} for email in PROFILES
+            }
+            for name, (email, query) in feeds.items():
                 path = "/api/v1/auditions/recommended" + (f"?{urlencode(query)}" if query else "")
                 feed, plain = interleaved(
-                    [(8702, path, headers), (8702, list_path, headers)],
+                    [(8702, path, tokens[email]), (8702, list_path, headers)],
                     args.requests,
                     args.concurrency,
                 )
                 results[name] = {"R3": feed, "list": plain}
-            # The rows above repeat one member, so after the first request they measure the
-            # kept ranking. This one ranks in SQL on every request (a server that keeps
-            # nothing): what a member's first page, or the first after a change, costs.
-            r3_cold = start(
-                "ohmanager.wsgi:application", 8703, {**env, "RECOMMENDED_FEED_CACHE_SECONDS": "0"}
-            )
-            try:
-                feed, plain = interleaved(
-                    [
-                        (8703, "/api/v1/auditions/recommended", headers),  # same secret key
-                        (8702, list_path, headers),
-                    ],
-                    args.requests,
-                    args.concurrency,
-                )
-                results[COLD_ROW] = {"R3": feed, "list": plain}
-            finally:
-                stop(r3_cold)
         finally:
             stop(r3)
     finally:
@@ -357,7 +369,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     for name, row in results.items():
-        if name in FEED_ROWS or name == COLD_ROW:
+        if name in feeds:
             continue
         one, three = row["R1"], row["R3"]
         print(
@@ -373,7 +385,7 @@ def main() -> None:
         print(f"R3 two-syllable search p95: {search['p95']:.1f} ms (goal < 30 ms)")
         print("(milliseconds; goals: R3/R1 <= 2.5 on every row, deep/first <= 2)")
     print("\nRecommended feed (R3) against the plain list's first page (R3), interleaved:")
-    for name in [*FEED_ROWS, COLD_ROW]:
+    for name in feeds:
         feed, plain = results[name]["R3"], results[name]["list"]
         print(
             f"{name:<24} rps {feed['rps']:>6.1f}  p50 {feed['p50']:>6.1f}  p95 "

@@ -31,7 +31,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from auditions import search, trust  # noqa: E402
+from auditions import feed_points, search, trust  # noqa: E402
 from auditions.models import Audition, Role, Source, SourceListing  # noqa: E402
 from auditions.text import normalize_company, normalize_title  # noqa: E402
 
@@ -218,6 +218,7 @@ def make_row(rng: random.Random, number: int, now, today, source_ids: list[int])
             repost_count=1,
         )
     )
+    audition.feed_points = feed_points.for_audition(audition, today)  # as the services do
     roles = [
         Role(
             audition=audition,

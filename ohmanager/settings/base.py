@@ -129,11 +129,6 @@ else:
         }
     }
 
-# The recommended feed keeps each member's ranked top N this long (auditions/recommendations.py):
-# how late a new audition can appear in a feed already ranked. 0 ranks on every request.
-RECOMMENDED_FEED_CACHE_SECONDS = env.int("RECOMMENDED_FEED_CACHE_SECONDS", default=300)
-RECOMMENDED_FEED_CACHE_SIZE = env.int("RECOMMENDED_FEED_CACHE_SIZE", default=1000)
-
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.Member"
 PASSWORD_HASHERS = [
