@@ -107,7 +107,9 @@ def refresh(*, today: date, ids: list[Any] | None = None) -> int:
     """Rewrite `feed_points` where it is no longer what `today` gives (open auditions, or the
     given ones): one UPDATE, touching only the rows whose band moved. Returns how many."""
     value = expression(today)
-    rows = Audition.objects.filter(pk__in=ids) if ids is not None else Audition.objects.filter(
-        status=Audition.Status.OPEN
+    rows = (
+        Audition.objects.filter(pk__in=ids)
+        if ids is not None
+        else Audition.objects.filter(status=Audition.Status.OPEN)
     )
     return rows.filter(~Q(feed_points=value)).update(feed_points=value)

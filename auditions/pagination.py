@@ -58,15 +58,14 @@ class KeysetCursorPage(CursorPage):
         reverse = bool(self.cursor and self.cursor.reverse)
 
         order = self.ordering if not reverse else tuple(_flip(key) for key in self.ordering)
-        values = None
+        values, after_cursor = None, None
         if self.cursor and self.cursor.position is not None:
             try:
                 values = json.loads(self.cursor.position)
                 assert isinstance(values, list) and len(values) == len(self.ordering)
                 if not hasattr(queryset, "keyset_rows"):
-                    queryset = queryset.filter(
-                        keyset_filter(self.ordering, values, after=not reverse)
-                    )
+                    after_cursor = keyset_filter(self.ordering, values, after=not reverse)
+                    queryset = queryset.filter(after_cursor)
             except (ValueError, AssertionError, TypeError) as error:
                 raise NotFound(self.invalid_cursor_message) from error
 
@@ -80,7 +79,7 @@ class KeysetCursorPage(CursorPage):
                 raise NotFound(self.invalid_cursor_message) from error
         else:
             lead_value = values[0] if values is not None else None
-            rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value)
+            rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value, after_cursor)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if reverse:
@@ -95,11 +94,19 @@ class KeysetCursorPage(CursorPage):
         return rows
 
     def _fetch(
-        self, queryset: QuerySet, order: tuple[str, ...], limit: int, view, lead_value: Any
+        self,
+        queryset: QuerySet,
+        order: tuple[str, ...],
+        limit: int,
+        view,
+        lead_value: Any,
+        after_cursor: Q | None = None,
     ) -> list:
         """One query, or for a boolean leading key (the search's `title_hit`) one query per
         value in order: `WHERE title_hit ORDER BY posted_at LIMIT n` can walk the posted_at
-        index and stop, where `ORDER BY title_hit, posted_at` must fetch and sort every match."""
+        index and stop, where `ORDER BY title_hit, posted_at` must fetch and sort every match.
+        A view may build a partition itself (`boolean_partition(lead, value)`); the cursor
+        still applies to it."""
         lead = order[0].lstrip("-")
         if lead not in getattr(view, "boolean_leads", ()):
             return list(queryset.order_by(*order)[:limit])
@@ -107,8 +114,14 @@ class KeysetCursorPage(CursorPage):
         if lead_value is not None:  # partitions before the cursor's hold nothing
             values = values[values.index(bool(lead_value)) :]
         rows: list = []
+        build = getattr(view, "boolean_partition", None)
         for value in values:
-            part = queryset.filter(**{lead: value}).order_by(*order[1:])
+            part = build(lead, value) if build else None
+            if part is None:
+                part = queryset.filter(**{lead: value})
+            elif after_cursor is not None:
+                part = part.filter(after_cursor)
+            part = part.order_by(*order[1:])
             rows += list(part[: limit - len(rows)])
             if len(rows) >= limit:
                 break

@@ -59,11 +59,21 @@ class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
             self._validated_filterset = filterset
         return self._validated_filterset
 
-    def get_queryset(self):
+    def get_queryset(self, *, title_only: bool = False):
         params = self._filterset().form.cleaned_data
         return selectors.audition_list(
-            member=self.request.user, status=params.get("status"), query=params.get("q") or ""
+            member=self.request.user,
+            status=params.get("status"),
+            query=params.get("q") or "",
+            title_only=title_only,
         )
+
+    def boolean_partition(self, lead: str, value: bool):
+        """KeysetCursorPage's title-matches partition, built with the title condition alone
+        (selectors.audition_search says why); None: filter the page's queryset as usual."""
+        if lead == "title_hit" and value:
+            return self.filter_queryset(self.get_queryset(title_only=True))
+        return None
 
     def filter_queryset(self, queryset):
         return self._filterset().filter_queryset(queryset)

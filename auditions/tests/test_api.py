@@ -235,6 +235,52 @@ def test_search_finds_korean_words_of_any_length_and_ranks_titles_first(client_f
     assert client_for.get(second["previous"]).json()["results"] == first["results"]
 
 
+def test_search_pages_keep_filters_and_cursor_across_the_title_partition(client_for, source):
+    # The title matches are fetched as a partition of their own (built by the view); the
+    # page's filters and the cursor must hold there exactly as in the rest.
+    now = timezone.now()
+    titles = [
+        factories.audition(
+            title=f"광고 모델 {i}", category="commercial", posted_at=now - timedelta(hours=i)
+        )
+        for i in range(3)
+    ]
+    texts = [
+        factories.audition(
+            title=f"촬영 {i}",
+            description="광고 촬영",
+            category="commercial",
+            posted_at=now - timedelta(hours=i),
+        )
+        for i in range(2)
+    ]
+    factories.audition(title="광고 다른 분야", category="film")  # filtered out everywhere
+    expected = [str(a.id) for a in titles + texts]
+
+    seen, url, params = [], LIST, {"q": "광고", "category": "commercial", "page_size": 2}
+    pages = []
+    while url:
+        assert len(pages) < 10, "the pages do not end"
+        body = client_for.get(url, params if url == LIST else None).json()
+        pages.append(body)
+        seen += ids_of(body)
+        url = body["next"]
+    back = []
+    url = pages[-1]["previous"]
+    while url:
+        assert len(back) < 10, "the pages do not end"
+        body = client_for.get(url).json()
+        back = ids_of(body) + back
+        url = body["previous"]
+
+    assert seen == expected
+    assert back + ids_of(pages[-1]) == expected
+
+
+def ids_of(body: dict) -> list[str]:
+    return [item["id"] for item in body["results"]]
+
+
 def test_detail_and_hidden_is_404(client_for, source):
     audition = factories.audition()
     hidden = factories.audition(status="hidden")
