@@ -12,7 +12,7 @@ from accounts.models import PHOTOS_MAX, Photo
 from accounts.profiles import services as profile_services
 from accounts.tests.factories import MemberFactory
 from accounts.tests.images import image_bytes, upload
-from accounts.tests.test_services_real import _in_parallel
+from ohmanager.tests.concurrency import in_parallel
 
 pytestmark = [pytest.mark.services, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +33,7 @@ def _upload_over_http(member):
 
 
 def test_parallel_first_uploads_make_exactly_one_primary(performer):
-    responses = _in_parallel(4, lambda: _upload_over_http(performer))
+    responses = in_parallel(4, lambda: _upload_over_http(performer))
 
     assert Counter(r.status_code for r in responses) == {201: 4}
     assert Photo.objects.filter(profile__member=performer).count() == 4
@@ -44,7 +44,7 @@ def test_parallel_uploads_never_pass_the_limit_or_leave_objects(performer, s3_st
     for _ in range(PHOTOS_MAX - 2):
         profile_services.photo_upload(member=performer, upload=upload(image_bytes()))
 
-    responses = _in_parallel(5, lambda: _upload_over_http(performer))
+    responses = in_parallel(5, lambda: _upload_over_http(performer))
 
     assert Counter(r.status_code for r in responses) == {201: 2, 400: 3}
     photos = Photo.objects.filter(profile__member=performer)

@@ -4,18 +4,17 @@ Run with `make test-services` (these fail, never skip, without them).
 """
 
 import re
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Member, MemberSession
 from accounts.tests.conftest import login
 from accounts.tests.factories import PASSWORD
+from ohmanager.tests.concurrency import in_parallel
 
 pytestmark = [pytest.mark.services]
 
@@ -62,20 +61,6 @@ def test_the_whole_sign_up_over_http_with_real_smtp_and_a_real_worker(
     assert session.client().get("/api/v1/me").status_code == 401
 
 
-def _in_parallel(count: int, call) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(_):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connections.close_all()  # each thread has its own connection
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_refreshes_of_one_token_yield_exactly_one_success():
@@ -83,7 +68,7 @@ def test_concurrent_refreshes_of_one_token_yield_exactly_one_success():
     Member.objects.create_user("race@example.kr", PASSWORD, status=Member.Status.ACTIVE)
     session = login("race@example.kr")
 
-    responses = _in_parallel(
+    responses = in_parallel(
         6, lambda: APIClient().post("/api/v1/auth/refresh", {"refresh": session.refresh})
     )
 
@@ -103,7 +88,7 @@ def test_concurrent_refreshes_of_one_token_yield_exactly_one_success():
 def test_the_throttle_counts_parallel_requests_atomically_on_redis():
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
-    responses = _in_parallel(
+    responses = in_parallel(
         12,
         lambda: APIClient().post("/api/v1/auth/verify/resend", {"email": "burst@example.kr"}),
     )

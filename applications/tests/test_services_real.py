@@ -4,33 +4,19 @@ Run with `make test-services` (these fail, never skip, without them)."""
 import threading
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from applications import reminders, tasks
 from applications.models import Application, ReminderSent
 from applications.tests.conftest import login_client
 from auditions import services as audition_services
+from ohmanager.tests.concurrency import in_parallel
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _in_parallel(count: int, call) -> list:
-    barrier = threading.Barrier(count)
-
-    def run(_):
-        try:
-            barrier.wait()
-            return call()
-        finally:
-            connections.close_all()  # each thread has its own connection
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 def test_concurrent_double_apply_yields_exactly_one_application(performer, external_audition):
@@ -44,7 +30,7 @@ def test_concurrent_double_apply_yields_exactly_one_application(performer, exter
             client = next(turn)
         return client.post("/api/v1/applications", {"audition": str(external_audition.id)})
 
-    responses = _in_parallel(6, apply)
+    responses = in_parallel(6, apply)
 
     assert Counter(r.status_code for r in responses) == {201: 1, 409: 5}
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
@@ -59,7 +45,7 @@ def test_parallel_reminder_runs_on_postgresql_record_each_reminder_once(make_mem
     audition = make_audition(deadline=timezone.localdate() + timedelta(days=1))
     audition_services.bookmark_add(member=member, audition_id=audition.id)
 
-    sent = _in_parallel(4, reminders.reminders_send_deadlines)
+    sent = in_parallel(4, reminders.reminders_send_deadlines)
 
     assert sorted(sent) == [0, 0, 0, 1]
     assert ReminderSent.objects.count() == 1
