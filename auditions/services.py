@@ -622,7 +622,11 @@ def auditions_expire(*, today: date | None = None) -> int:
     return len(due)
 
 
-# --- Bookmarks ------------------------------------------------------------------------------
+# --- Member marks: bookmarks, dismissals ---------------------------------------------------
+#
+# A member's mark on a public audition: one row per member and audition (a unique constraint),
+# set and cleared idempotently. Bookmarks live here; dismissals (auditions/dismissals.py) use
+# the same two functions.
 
 
 def _public_audition(audition_id: UUID) -> Audition:
@@ -633,22 +637,30 @@ def _public_audition(audition_id: UUID) -> Audition:
 
 
 @transaction.atomic
-def bookmark_add(*, member: Member, audition_id: UUID) -> Bookmark:
-    """Idempotent: bookmarking twice keeps the first bookmark."""
+def member_mark_add(model: type[Any], *, member: Member, audition_id: UUID) -> Any:
+    """Marking twice keeps the first mark; 404 for an audition performers cannot see."""
     audition = _public_audition(audition_id)
     try:
         with transaction.atomic():
-            bookmark, _ = Bookmark.objects.get_or_create(member=member, audition=audition)
-    except IntegrityError:  # a concurrent PUT won the race: same outcome
-        bookmark = Bookmark.objects.get(member=member, audition=audition)
-    return bookmark
+            mark, _ = model.objects.get_or_create(member=member, audition=audition)
+    except IntegrityError:  # a concurrent request won the race: same outcome
+        mark = model.objects.get(member=member, audition=audition)
+    return mark
 
 
 @transaction.atomic
-def bookmark_remove(*, member: Member, audition_id: UUID) -> None:
-    """Idempotent: removing a bookmark that is not there succeeds."""
+def member_mark_remove(model: type[Any], *, member: Member, audition_id: UUID) -> None:
+    """Clearing a mark that is not there succeeds; 404 for an audition performers cannot see."""
     _public_audition(audition_id)
-    Bookmark.objects.filter(member=member, audition_id=audition_id).delete()
+    model.objects.filter(member=member, audition_id=audition_id).delete()
+
+
+def bookmark_add(*, member: Member, audition_id: UUID) -> Bookmark:
+    return member_mark_add(Bookmark, member=member, audition_id=audition_id)
+
+
+def bookmark_remove(*, member: Member, audition_id: UUID) -> None:
+    member_mark_remove(Bookmark, member=member, audition_id=audition_id)
 
 
 # Batch ingest for crawl pipelines; it builds on the ingest helpers above.
