@@ -2,7 +2,8 @@
 
 Eligibility and the score are computed in the database. The member's facts (age on the day,
 gender, height, interests, regions) are constants; "a role fits" is an EXISTS probe on the
-roles' covering index, dismissed and applied auditions are anti-joins, and the score is the
+roles' covering index, the auditions the member dismissed or applied to are excluded by id
+(read once per page), and the score is the
 member's own points (role, category, region: a handful of values) plus the audition's
 member-independent `feed_points` (pay, deadline, freshness, trust), kept in a column
 (feed_points.py). That split lets each page walk an index best-first and stop (see "The
@@ -354,11 +355,6 @@ class RankedFeed:
         order = BRANCH_ORDERING if best_first else tuple(k.lstrip("-") for k in BRANCH_ORDERING)
         found = queryset.order_by(*order).values_list("feed_points", "posted_at", "id")[:limit]
         return [RankedRow(pk, posted_at, points + branch.bonus) for points, posted_at, pk in found]
-
-
-def recommended_feed(*, feed: FeedContext) -> RankedFeed:
-    """The member's ranking, paged by KeysetCursorPage."""
-    return RankedFeed(feed)
 
 
 def recommended_page(*, feed: FeedContext, ranked: list[RankedRow]) -> list[Audition]:

@@ -74,7 +74,7 @@ class RecommendedViewSet(viewsets.GenericViewSet):
             today=timezone.localdate(),
             near_misses=query.validated_data["near_misses"],
         )
-        ranked = self.paginate_queryset(recommendations.recommended_feed(feed=feed))
+        ranked = self.paginate_queryset(recommendations.RankedFeed(feed))
         page = recommendations.recommended_page(feed=feed, ranked=ranked)
         data = self.get_serializer(
             page, many=True, context={"today": feed.today, "performer": feed.performer}

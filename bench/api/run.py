@@ -118,7 +118,7 @@ def feed_rows() -> dict[str, tuple[str, dict]]:
     from auditions.pagination import KeysetCursorPage
 
     feed = recommendations.feed_context(member=Member.objects.get(email=BENCH_EMAIL))
-    rows = recommendations.recommended_feed(feed=feed).keyset_rows(
+    rows = recommendations.RankedFeed(feed).keyset_rows(
         recommendations.ORDERING, recommendations.ORDERING, None, after=True, limit=1000
     )
     deep = KeysetCursorPage().position_cursor(recommendations.ORDERING, rows[-1])
