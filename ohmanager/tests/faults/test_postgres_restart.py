@@ -17,6 +17,12 @@ from ohmanager.tests.faults.conftest import http, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
+# How long a request waits for a pooled connection before it answers 503 (the default).
+POOL_TIMEOUT = 5
+# The outage outlasts that wait by a clear margin: a shorter one lets a waiting request get
+# its connection once PostgreSQL is back and answer 200, so no request would see the outage.
+OUTAGE_SECONDS = POOL_TIMEOUT + 4
+
 
 def _copy_database(target_url: str) -> None:
     source = connection.settings_dict
@@ -42,7 +48,7 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_without_an_ap
         check=True, capture_output=True, timeout=30,
     )  # fmt: skip
     _copy_database(private_postgres.url("ohm"))
-    base = start_gunicorn(private_postgres.url("ohm"))
+    base = start_gunicorn(private_postgres.url("ohm"), DATABASE_POOL_TIMEOUT=str(POOL_TIMEOUT))
     status, _, body = http(
         "POST", f"{base}/api/v1/auth/login", {"email": member.email, "password": PASSWORD}
     )
@@ -72,7 +78,7 @@ def test_requests_fail_cleanly_while_postgres_restarts_and_recover_without_an_ap
             # when: PostgreSQL goes down under load (requests may see it while pg_ctl waits) ...
             down_at = time.monotonic()
             private_postgres.ctl("stop", "-m", "fast")
-            time.sleep(4)
+            time.sleep(OUTAGE_SECONDS)
             # ... and comes back
             private_postgres.ctl("start")
             up_at = time.monotonic()
