@@ -31,6 +31,7 @@ from django.db import connection
 from django.db.models import (
     Case,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -331,20 +332,34 @@ class RankedFeed:
         candidates = _candidates(self.feed)
         rows: list[RankedRow] = []
         plan = branches(self.feed)
-        for branch in plan if best_first else reversed(plan):
+        waiting = list(plan if best_first else reversed(plan))
+        read_one = False
+        while waiting:
             edge = rows[limit - 1].score if len(rows) >= limit else None
             # A branch whose best (or worst) possible score cannot reach the page is skipped.
-            if edge is not None and best_first and branch.bonus + feed_points.MAX_POINTS < edge:
-                continue
-            if edge is not None and not best_first and branch.bonus > edge:
-                continue
-            rows += self._branch_rows(candidates, branch, cursor, after, best_first, edge, limit)
+            waiting = [branch for branch in waiting if _reaches(branch, edge, best_first)]
+            if not waiting:
+                break
+            # The best branch alone first: it often fills the page and prunes the others. The
+            # rest in one UNION ALL round trip where the database keeps each arm's ORDER BY and
+            # LIMIT (PostgreSQL): a page deep in the ranking, where many branches overlap the
+            # cursor, then costs two queries instead of one per branch. (SQLite: one by one.)
+            batch = waiting[:] if read_one and _can_union() else waiting[:1]
+            del waiting[: len(batch)]
+            read_one = True
+            reads = [
+                self._branch_rows(candidates, branch, cursor, after, best_first, edge, limit)
+                for branch in batch
+            ]
+            found = reads[0].union(*reads[1:], all=True) if len(reads) > 1 else reads[0]
+            rows += [RankedRow(pk, posted_at, score) for score, posted_at, pk in found]
             rows.sort(key=lambda row: row.key, reverse=best_first)
             del rows[limit:]
         return rows
 
     @staticmethod
-    def _branch_rows(candidates, branch, cursor, after, best_first, edge, limit):
+    def _branch_rows(candidates, branch, cursor, after, best_first, edge, limit) -> QuerySet:
+        """The branch's best `limit` (score, posted_at, id) after the cursor, as a queryset."""
         queryset = candidates.filter(*branch.conditions)
         if cursor is not None:
             shifted = [cursor[0] - branch.bonus, cursor[1], cursor[2]]
@@ -353,8 +368,24 @@ class RankedFeed:
             bound = "gte" if best_first else "lte"
             queryset = queryset.filter(**{f"feed_points__{bound}": edge - branch.bonus})
         order = BRANCH_ORDERING if best_first else tuple(k.lstrip("-") for k in BRANCH_ORDERING)
-        found = queryset.order_by(*order).values_list("feed_points", "posted_at", "id")[:limit]
-        return [RankedRow(pk, posted_at, points + branch.bonus) for points, posted_at, pk in found]
+        return (
+            queryset.order_by(*order)
+            .annotate(branch_score=F("feed_points") + Value(branch.bonus))
+            .values_list("branch_score", "posted_at", "id")[:limit]
+        )
+
+
+def _reaches(branch: Branch, edge: int | None, best_first: bool) -> bool:
+    """Can a row of `branch` still enter a page whose current worst score is `edge`?"""
+    if edge is None:
+        return True
+    if best_first:
+        return branch.bonus + feed_points.MAX_POINTS >= edge
+    return branch.bonus <= edge
+
+
+def _can_union() -> bool:
+    return connection.features.supports_slicing_ordering_in_compound
 
 
 def recommended_page(*, feed: FeedContext, ranked: list[RankedRow]) -> list[Audition]:

@@ -389,6 +389,32 @@ def test_query_count_does_not_grow_with_the_catalogue(client_for, performer, sou
         assert count({"near_misses": "true"}) <= near
 
 
+def test_a_page_reads_its_branches_in_two_round_trips_where_the_database_allows(
+    client_for, performer, source
+):
+    # given: a member whose profile splits the catalogue into many branches, and a row in each
+    # (category x region), a page large enough that no branch can be skipped
+    profile(performer, interests=["film", "drama"], regions=["seoul", "busan"])
+    for category in ("film", "drama", "commercial"):
+        for region in ("seoul", "online", "jeju"):
+            woman(category=category, region=region)
+    feed = recommendations.feed_context(member=performer, near_misses=True)
+    plan = recommendations.branches(feed)
+    assert len(plan) == 18  # (2 interests + other) x (hers, anywhere, other) x (fits, near)
+
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        assert len(ids(client_for.get(FEED, {"near_misses": "true", "page_size": 100}))) == 9
+
+    # then: the best branch alone, then the other 17 as one UNION ALL (PostgreSQL keeps each
+    # arm's ORDER BY and LIMIT); SQLite cannot, so it reads them one by one
+    branch_reads = [query for query in queries.captured_queries if "branch_score" in query["sql"]]
+    unions = connection.features.supports_slicing_ordering_in_compound
+    assert len(branch_reads) == (2 if unions else len(plan))
+    if unions:
+        assert branch_reads[1]["sql"].count("UNION ALL") == len(plan) - 2
+
+
 def walk(client, params: dict) -> list[dict]:
     seen, url, first = [], FEED, True
     while url:
