@@ -206,9 +206,10 @@ def _parts(feed: FeedContext) -> dict[str, Any]:
 # (or `audition_feed_category`, led by the category, for a branch of one interest).
 # A page is the best `limit` rows after the cursor of each branch, merged: every branch walks
 # the index from the cursor and stops after `limit` matching rows, probing "a role fits" per row
-# on the role index. Branches run best first, and once `limit` rows are in hand a branch that
-# cannot reach the worst of them is skipped and the others stop at it, so a page costs about
-# the same at any depth and any catalogue size, without keeping anything per member.
+# on the role index. The best branch runs first; once `limit` rows are in hand a branch that
+# cannot reach the worst of them is skipped and the others stop at it, and those still in reach
+# are read together in one UNION ALL (_BranchSQL). A page costs about the same at any depth and
+# any catalogue size, in at most two branch queries, without keeping anything per member.
 
 
 @dataclass(frozen=True)
