@@ -1,6 +1,7 @@
 """The SMTP server refuses for a while (451, then 421): the task retries with backoff on a real
 worker and the message arrives once."""
 
+import re
 import time
 
 import pytest
@@ -54,4 +55,7 @@ def test_a_refused_email_is_retried_with_backoff_and_arrives(
     retries = [line for line in log.splitlines() if "retry: Retry in" in line]
     assert len(retries) == 2, log[-3000:]
     assert "451" in log and "421" in log
-    assert attempts[-1] - attempts[0] < 3 + 2  # within the backoff bound (1 + 2 s) plus slack
+    countdowns = [int(re.search(r"Retry in (\d+)s", line).group(1)) for line in retries]
+    assert countdowns[0] <= 1 and countdowns[1] <= 2, countdowns  # 2 ** try, full jitter
+    # The wall clock only bounds it loosely: a busy machine adds seconds per round trip.
+    assert attempts[-1] - attempts[0] < 15
