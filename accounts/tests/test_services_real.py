@@ -5,10 +5,13 @@ Run with `make test-services` (these fail, never skip, without them).
 
 import re
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Member, MemberSession
@@ -88,10 +91,13 @@ def test_concurrent_refreshes_of_one_token_yield_exactly_one_success():
 def test_the_throttle_counts_parallel_requests_atomically_on_redis():
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
-    responses = in_parallel(
-        12,
-        lambda: APIClient().post("/api/v1/auth/verify/resend", {"email": "burst@example.kr"}),
-    )
+    # A frozen instant mid-hour: the burst never straddles two of the limit's fixed windows.
+    mid_hour = timezone.now().replace(minute=30, second=0, microsecond=0) + timedelta(hours=1)
+    with time_machine.travel(mid_hour, tick=False):
+        responses = in_parallel(
+            12,
+            lambda: APIClient().post("/api/v1/auth/verify/resend", {"email": "burst@example.kr"}),
+        )
 
     # the per-address limit is 5 an hour: never more, however the requests interleave
     assert Counter(r.status_code for r in responses) == {202: 5, 429: 7}
