@@ -59,6 +59,7 @@ POINTS_CATEGORY = 25
 POINTS_REGION = 15
 POINTS_REGION_ANYWHERE = 10
 ANYWHERE_REGIONS = (Region.ONLINE, Region.NATIONWIDE)
+MAX_SCORE = POINTS_ROLE + POINTS_CATEGORY + POINTS_REGION + feed_points.MAX_POINTS  # 100
 TRUSTED_SCORE = 80
 LOW_TRUST_SCORE = 50
 DASH = "\u2013"  # ranges read "25\u201330", as in print
@@ -325,6 +326,8 @@ class RankedFeed:
         if values is not None:
             score, posted_at, audition_id = values
             cursor = (int(score), datetime.fromisoformat(posted_at), uuid.UUID(str(audition_id)))
+            if not 0 <= cursor[0] <= MAX_SCORE:  # a forged cursor, not a database error
+                raise ValueError("cursor score out of range")
         best_first = order[0].startswith("-")
         _serial_plans()
         arms = _BranchSQL(_candidates(self.feed), best_first=best_first, after=after, limit=limit)
@@ -423,19 +426,37 @@ class _BranchSQL:
         return sql, params
 
     def read_rows(self, batch: list[Branch], cursor: tuple | None, edge: int | None):
-        """The best `limit` rows of each branch in `batch` after the cursor: one query."""
+        """The best `limit` rows of each branch in `batch` after the cursor: one query (more
+        only where the database caps a statement's parameters and the member has dealt with
+        so many auditions that the repeated exclusion list passes the cap: SQLite's 999)."""
         self.read = True
-        selects = [self._select(branch, cursor, edge) for branch in batch]
-        sql = " UNION ALL ".join(
-            f"SELECT * FROM ({select}) AS branch_{n}"  # noqa: S608
-            for n, (select, _) in enumerate(selects)
-        )
-        params = [param for _, select_params in selects for param in select_params]
-        # raw() applies the fields' database converters (SQLite's text datetimes and uuids).
-        return [
-            RankedRow(row.pk, row.posted_at, row.branch_score)
-            for row in Audition.objects.raw(sql, params)
-        ]
+        rows: list[RankedRow] = []
+        for statement in _statements([self._select(branch, cursor, edge) for branch in batch]):
+            sql = " UNION ALL ".join(
+                f"SELECT * FROM ({select}) AS branch_{n}"  # noqa: S608
+                for n, (select, _) in enumerate(statement)
+            )
+            params = [param for _, select_params in statement for param in select_params]
+            # raw() applies the fields' database converters (SQLite's text datetimes, uuids).
+            rows += [
+                RankedRow(row.pk, row.posted_at, row.branch_score)
+                for row in Audition.objects.raw(sql, params)
+            ]
+        return rows
+
+
+def _statements(selects: list[tuple[str, list]]) -> list[list[tuple[str, list]]]:
+    """`selects` grouped into UNION statements within the database's parameter cap."""
+    cap = connection.features.max_query_params
+    groups: list[list[tuple[str, list]]] = [[]]
+    used = 0
+    for select in selects:
+        if cap and groups[-1] and used + len(select[1]) > cap:
+            groups.append([])
+            used = 0
+        groups[-1].append(select)
+        used += len(select[1])
+    return groups
 
 
 BRANCH_COLUMNS = ("feed_points", "posted_at", "id")

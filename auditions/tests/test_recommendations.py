@@ -1,6 +1,7 @@
 """`GET auditions/recommended` and `auditions/{id}/dismiss`, through HTTP on the real database."""
 
 import random
+import uuid
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from accounts.profiles import services as profile_services
 from auditions import feed_points, recommendations, tasks
 from auditions.ingest import RoleData
 from auditions.models import Audition
+from auditions.pagination import KeysetCursorPage
 from auditions.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -413,6 +415,39 @@ def test_a_page_reads_its_branches_in_two_round_trips(client_for, performer, sou
     assert branch_reads[1]["sql"].count(" LIMIT 101") == len(plan) - 1
 
 
+def test_a_member_who_dismissed_many_auditions_still_gets_the_defined_ranking(
+    client_for, performer, source
+):
+    # given: many branches and 120 dismissed auditions: the exclusion list repeats in every
+    # branch, past SQLite's 999 parameters per statement for one UNION of 17 branches
+    profile(performer, interests=["film", "drama"], regions=["seoul", "busan"])
+    dismissed = [woman(category="drama", region="online") for _ in range(120)]
+    for audition in dismissed:
+        client_for.post(f"/api/v1/auditions/{audition.id}/dismiss")
+    kept = [woman(category=c, region=r) for c in ("film", "commercial") for r in ("busan", "jeju")]
+    params = {"near_misses": "true", "page_size": 3}
+
+    # when
+    seen = walk(client_for, params)
+
+    # then: the defined ranking of what was not dismissed
+    gone = {str(audition.id) for audition in dismissed}
+    expected = [row for row in expected_feed(performer, params) if row[1] not in gone]
+    assert [(i["score"], i["id"]) for i in seen] == expected
+    assert {i["id"] for i in seen} == {str(a.id) for a in kept}
+
+
+def test_a_forged_cursor_is_a_404_not_a_server_error(client_for, performer, source):
+    woman()
+    row = recommendations.RankedRow(uuid.uuid4(), timezone.now(), 2**63)
+    cursor = KeysetCursorPage().position_cursor(recommendations.ORDERING, row)
+
+    response = client_for.get(FEED, {"cursor": cursor})
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
 def walk(client, params: dict) -> list[dict]:
     seen, url, first = [], FEED, True
     while url:
@@ -473,12 +508,16 @@ def expected_feed(member, params: dict) -> list[tuple[int, str]]:
     return [(score, str(pk)) for score, _, pk in rows]
 
 
+@pytest.mark.parametrize("wide", [False, True], ids=["one_interest", "two_interests_regions"])
 @pytest.mark.parametrize("near_misses", [False, True])
 def test_pages_cut_from_the_branches_are_the_defined_ranking(
-    client_for, performer, source, near_misses
+    client_for, performer, source, near_misses, wide
 ):
     # given: a varied catalogue across every branch (category in the interests or not x region
-    # hers / online / elsewhere x fits / nearly fits / does not fit), with ties on score
+    # hers / online / elsewhere x fits / nearly fits / does not fit), with ties on score; the
+    # wide profile has 9 branches (18 with near misses) read after the first in one UNION
+    if wide:
+        profile(performer, interests=["film", "drama"], regions=["seoul", "busan"])
     rng = random.Random(7)
     today, now = timezone.localdate(), timezone.now()
     for i in range(60):
