@@ -78,8 +78,7 @@ class KeysetCursorPage(CursorPage):
             except (ValueError, TypeError) as error:
                 raise NotFound(self.invalid_cursor_message) from error
         else:
-            lead_value = values[0] if values is not None else None
-            rows = self._fetch(queryset, order, self.page_size + 1, view, lead_value, after_cursor)
+            rows = self._fetch(queryset, order, self.page_size + 1, view, values, after_cursor)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if reverse:
@@ -99,22 +98,26 @@ class KeysetCursorPage(CursorPage):
         order: tuple[str, ...],
         limit: int,
         view,
-        lead_value: Any,
+        position: list | None,
         after_cursor: Q | None = None,
     ) -> list:
         """One query, or for a boolean leading key (the search's `title_hit`) one query per
         value in order: `WHERE title_hit ORDER BY posted_at LIMIT n` can walk the posted_at
         index and stop, where `ORDER BY title_hit, posted_at` must fetch and sort every match.
-        A view may build a partition itself (`boolean_partition(lead, value)`); the cursor
-        still applies to it."""
+        A view may build a partition itself (`boolean_partition(lead, value)`; the cursor
+        still applies to it) and read its rows itself (`partition_rows(lead, value, part,
+        order, limit, start)`; `part` is ordered by `order`, the keys after the lead; `start`:
+        the cursor's values of those keys when the cursor points into this partition)."""
         lead = order[0].lstrip("-")
         if lead not in getattr(view, "boolean_leads", ()):
             return list(queryset.order_by(*order)[:limit])
+        lead_value = position[0] if position is not None else None
         values = [True, False] if order[0].startswith("-") else [False, True]
         if lead_value is not None:  # partitions before the cursor's hold nothing
             values = values[values.index(bool(lead_value)) :]
         rows: list = []
         build = getattr(view, "boolean_partition", None)
+        read = getattr(view, "partition_rows", None)
         for value in values:
             part = build(lead, value) if build else None
             if part is None:
@@ -122,7 +125,12 @@ class KeysetCursorPage(CursorPage):
             elif after_cursor is not None:
                 part = part.filter(after_cursor)
             part = part.order_by(*order[1:])
-            rows += list(part[: limit - len(rows)])
+            wanted = limit - len(rows)
+            if read is None:
+                rows += list(part[:wanted])
+            else:
+                start = position[1:] if position is not None and value == bool(lead_value) else None
+                rows += read(lead, value, part, order[1:], wanted, start)
             if len(rows) >= limit:
                 break
         return rows

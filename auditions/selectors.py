@@ -19,11 +19,12 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Member
 from auditions import search
 from auditions.models import Audition, Bookmark, Role, SourceListing
+from auditions.pagination import keyset_filter
 from auditions.services import seoul_today
 
 # Columns the API shows; the search document, normalised copies and raw text stay behind.
@@ -181,6 +182,49 @@ def audition_search(queryset: QuerySet, query: str, *, title_only: bool = False)
     return queryset.filter(matches).annotate(
         title_hit=Case(When(in_title, then=Value(True)), default=Value(False))
     )
+
+
+# How many entries of the posted_at order a search's body-only page may walk before it asks
+# for the matches past them by search index instead.
+SEARCH_TAIL_WINDOW = 2000
+
+
+def audition_search_tail(
+    matches: QuerySet,
+    scope: QuerySet,
+    order: tuple[str, ...],
+    limit: int,
+    start: list | None,
+    window: int | None = None,
+) -> list[Audition]:
+    """The first `limit` of `matches` (a search's body-only partition, ordered by `order`:
+    posted_at then id, past the cursor) read with a bounded cost.
+
+    PostgreSQL estimates "matches the words, but not all in the title" as if the two were
+    independent. For a word found thousands of times, all in titles, it expects plenty of such
+    rows, walks the posted_at index for them and finds none: the whole index (0.5-2 s at 100k,
+    bench/load/README.md). So the walk is bounded: `scope` (the same list without the search,
+    from `start`) names the `window`-th entry's posted_at; the matches up to it are read along
+    the index (at most `window` entries), and only if they do not fill the page are the ones
+    past it read by the search index and sorted (few by then: fewer than `limit` matched in
+    `window` entries)."""
+    window = window or SEARCH_TAIL_WINDOW
+    lead = order[0].lstrip("-")
+    descending = order[0].startswith("-")
+    if start is not None:
+        scope = scope.filter(keyset_filter(order, start, after=True))
+    edge = list(scope.order_by(*order).values_list(lead, flat=True)[window - 1 : window])
+    if not edge:  # fewer than `window` entries left: walking them all is bounded already
+        return list(matches[:limit])
+    near, far = ("gte", "lt") if descending else ("lte", "gt")
+    rows = list(matches.filter(**{f"{lead}__{near}": edge[0]})[:limit])
+    if len(rows) < limit:
+        # Ordered by an expression no index provides, so the planner cannot choose the walk.
+        unindexed = Coalesce(F(lead), F(lead))
+        resorted = [unindexed.desc() if descending else unindexed.asc(), *order[1:]]
+        past = matches.filter(**{f"{lead}__{far}": edge[0]}).order_by(*resorted)
+        rows += list(past[: limit - len(rows)])
+    return rows
 
 
 def audition_list(

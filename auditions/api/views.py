@@ -59,12 +59,12 @@ class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
             self._validated_filterset = filterset
         return self._validated_filterset
 
-    def get_queryset(self, *, title_only: bool = False):
+    def get_queryset(self, *, title_only: bool = False, search: bool = True):
         params = self._filterset().form.cleaned_data
         return selectors.audition_list(
             member=self.request.user,
             status=params.get("status"),
-            query=params.get("q") or "",
+            query=(params.get("q") or "") if search else "",
             title_only=title_only,
         )
 
@@ -74,6 +74,14 @@ class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
         if lead == "title_hit" and value:
             return self.filter_queryset(self.get_queryset(title_only=True))
         return None
+
+    def partition_rows(self, lead: str, value: bool, part, order, limit: int, start) -> list:
+        """KeysetCursorPage's reader: the body-only partition of a search is read with a
+        bounded walk (selectors.audition_search_tail says why); the title matches as is."""
+        if lead != "title_hit" or value:
+            return list(part[:limit])
+        scope = self.filter_queryset(self.get_queryset(search=False))
+        return selectors.audition_search_tail(part, scope, order, limit, start)
 
     def filter_queryset(self, queryset):
         return self._filterset().filter_queryset(queryset)

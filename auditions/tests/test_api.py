@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from auditions import services
+from auditions import selectors, services
 from auditions.ingest import RoleData
 from auditions.models import Audition, Bookmark
 from auditions.tests import factories
@@ -277,6 +277,54 @@ def test_search_pages_keep_filters_and_cursor_across_the_title_partition(client_
     assert back + ids_of(pages[-1]) == expected
 
 
+@pytest.mark.parametrize("window", [1, 3, 4, 1000])
+def test_search_pages_past_the_bounded_walk_are_complete_and_in_order(
+    client_for, source, monkeypatch, window
+):
+    # The body-only partition walks at most `window` entries of the (filtered) list along
+    # posted_at, then reads the matches past them by search index, sorted: pages must run on
+    # without a gap or a repeat across that edge, with ties on posted_at, both ways.
+    monkeypatch.setattr(selectors, "SEARCH_TAIL_WINDOW", window)
+    now = timezone.now()
+    made = []
+    for i in range(14):
+        at = now - timedelta(hours=i // 2)  # pairs share a posted_at
+        kind = ("title", "text", "none", "text", "other")[i % 5]
+        made.append(
+            factories.audition(
+                title="광고 모델" if kind == "title" else f"촬영 {i}",
+                description="광고 촬영" if kind in ("text", "other") else "배우 모집",
+                category="film" if kind == "other" else "commercial",
+                posted_at=at,
+            )
+        )
+    newest_first = sorted(made, key=lambda a: (a.posted_at, a.id), reverse=True)
+    titles = [str(a.id) for a in newest_first if a.title == "광고 모델"]
+    texts = [
+        str(a.id)
+        for a in newest_first
+        if a.description == "광고 촬영" and a.category == "commercial"
+    ]
+    expected = titles + texts
+    assert len(texts) >= 5
+
+    params = {"q": "광고", "category": "commercial", "page_size": 2}
+    pages, url = [], LIST
+    while url:
+        assert len(pages) < 20, "the pages do not end"
+        pages.append(client_for.get(url, params if url == LIST else None).json())
+        url = pages[-1]["next"]
+    back, url = [], pages[-1]["previous"]
+    while url:
+        assert len(back) < 40, "the pages do not end"
+        body = client_for.get(url).json()
+        back = ids_of(body) + back
+        url = body["previous"]
+
+    assert [i for body in pages for i in ids_of(body)] == expected
+    assert back + ids_of(pages[-1]) == expected
+
+
 def ids_of(body: dict) -> list[str]:
     return [item["id"] for item in body["results"]]
 
@@ -321,8 +369,9 @@ def test_another_members_bookmarks_are_not_mine(client_for, member, source):
 
 @pytest.mark.parametrize(
     ("params", "queries"),
-    # a search pages title matches, then the rest: one audition query more
-    [({}, 3), ({"q": "배우"}, 4), ({"ordering": "deadline", "gender": "female"}, 3)],
+    # a search pages title matches, then the rest (one audition query more) after finding how
+    # far the rest's walk may go (one more: selectors.audition_search_tail)
+    [({}, 3), ({"q": "배우"}, 5), ({"ordering": "deadline", "gender": "female"}, 3)],
 )
 def test_list_query_count_is_flat(
     client_for, member, source, django_assert_num_queries, params, queries
