@@ -10,9 +10,10 @@ for every request (recommendations.py).
 The deadline and freshness parts move with the date, never within a day (both are counted in
 Seoul calendar days), so the column is exact for a day: the services write it with every audition
 (`_refresh_derived`, ingestion in bulk, reopening), and `refresh` rewrites the rows whose value
-changed when the date turns (a beat entry at 00:00 Seoul, and the hourly expiry task as a
-backstop). The same definitions exist as SQL (`parts`, for `refresh` and for the feed's reasons)
-and in Python (`for_audition`, for writes); test_feed_points pins them against each other.
+changed when the date turns (the hourly `auditions.tasks.refresh_feed_points` beat entry: the
+00:00 Seoul run moves the bands, the other hours catch up after an outage). The same
+definitions exist as SQL (`parts`, for `refresh` and for the feed's reasons) and in Python
+(`for_audition`, for writes); test_feed_points pins them against each other.
 """
 
 from datetime import date, datetime, time, timedelta

@@ -331,24 +331,23 @@ class RankedFeed:
         best_first = order[0].startswith("-")
         _serial_plans()
         arms = _BranchSQL(_candidates(self.feed), best_first=best_first, after=after, limit=limit)
-        rows: list[RankedRow] = []
         plan = branches(self.feed)
-        waiting = list(plan if best_first else reversed(plan))
-        while waiting:
-            edge = rows[limit - 1].score if len(rows) >= limit else None
-            # A branch whose best (or worst) possible score cannot reach the page is skipped.
-            waiting = [branch for branch in waiting if _reaches(branch, edge, best_first)]
-            if not waiting:
-                break
-            # The best branch alone first: it often fills the page and prunes the others; then
-            # every branch still in reach in one UNION ALL round trip. A page deep in the
-            # ranking, where many branches overlap the cursor, costs two queries.
-            batch = waiting if arms.read else waiting[:1]
-            waiting = waiting[len(batch) :]
-            rows += arms.read_rows(batch, cursor, edge)
-            rows.sort(key=lambda row: row.key, reverse=best_first)
-            del rows[limit:]
+        best, *others = plan if best_first else reversed(plan)
+        # The best branch alone first: it often fills the page, and the page's worst score
+        # then prunes the others; every branch still in reach goes in one UNION ALL round trip.
+        # A page deep in the ranking, where many branches overlap the cursor, costs two queries.
+        rows = self._merged([], arms.read_rows([best], cursor, None), best_first, limit)
+        edge = rows[limit - 1].score if len(rows) >= limit else None
+        others = [branch for branch in others if _reaches(branch, edge, best_first)]
+        if others:
+            found = arms.read_rows(others, cursor, edge)
+            rows = self._merged(rows, found, best_first, limit)
         return rows
+
+    @staticmethod
+    def _merged(rows: list, found: list, best_first: bool, limit: int) -> list[RankedRow]:
+        rows = sorted(rows + found, key=lambda row: row.key, reverse=best_first)
+        return rows[:limit]
 
 
 def _reaches(branch: Branch, edge: int | None, best_first: bool) -> bool:
@@ -380,7 +379,6 @@ class _BranchSQL:
 
     def __init__(self, candidates: QuerySet, *, best_first: bool, after: bool, limit: int):
         self.best_first, self.after, self.limit = best_first, after, limit
-        self.read = False
         self._compiled: dict[int, tuple[str, list]] = {}
         self._base = self._compile(candidates.query)
         quote = connection.ops.quote_name
@@ -429,7 +427,6 @@ class _BranchSQL:
         """The best `limit` rows of each branch in `batch` after the cursor: one query (more
         only where the database caps a statement's parameters and the member has dealt with
         so many auditions that the repeated exclusion list passes the cap: SQLite's 999)."""
-        self.read = True
         rows: list[RankedRow] = []
         for statement in _statements([self._select(branch, cursor, edge) for branch in batch]):
             sql = " UNION ALL ".join(

@@ -195,7 +195,6 @@ def audition_search_tail(
     order: tuple[str, ...],
     limit: int,
     start: list | None,
-    window: int | None = None,
 ) -> list[Audition]:
     """The first `limit` of `matches` (a search's body-only partition, ordered by `order`:
     posted_at then id, past the cursor) read with a bounded cost.
@@ -208,7 +207,7 @@ def audition_search_tail(
     the index (at most `window` entries), and only if they do not fill the page are the ones
     past it read by the search index and sorted (few by then: fewer than `limit` matched in
     `window` entries)."""
-    window = window or SEARCH_TAIL_WINDOW
+    window = SEARCH_TAIL_WINDOW  # read per call: tests shrink it
     lead = order[0].lstrip("-")
     descending = order[0].startswith("-")
     if start is not None:
