@@ -1,18 +1,28 @@
 """Transactional email: an outbox row per message, sent by a Celery task after commit.
 
 Templates live in templates/emails/<name>.<language>.{subject.txt,txt,html}; Korean is the
-default language. Secrets such as codes are passed to the task only, never stored.
+default language.
+
+A message's context may hold a secret (a sign-up or reset code). It never travels as a task
+argument (Celery logs those, and its broker keeps them): the task takes the row id only and reads
+the context from the row, where it is sealed (Fernet, a key derived from SECRET_KEY) and emptied
+once the message is sent.
 """
 
+import base64
+import json
 import logging
 from datetime import timedelta
 from typing import Any
 
+from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from accounts.models import EmailMessage, Member
 
@@ -29,6 +39,39 @@ TEMPLATES = {
     "reminder_stale",  # applications/reminders.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
+_SEAL_SALT = "accounts.emails.outbox-context"
+
+
+def _context_cipher() -> MultiFernet:
+    """The current SECRET_KEY seals; its fallbacks still open what was sealed before a key
+    rotation (Django's own signing does the same with SECRET_KEY_FALLBACKS)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac(_SEAL_SALT, "fernet", secret=key, algorithm="sha256").digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
+def email_context_seal(context: dict[str, Any] | None) -> str:
+    """The context as stored in the outbox: encrypted and authenticated, or "" when empty."""
+    if not context:
+        return ""
+    plain = json.dumps(context, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
+    return _context_cipher().encrypt(plain).decode("ascii")
+
+
+def email_context_open(sealed: str) -> dict[str, Any]:
+    """The context a sealed outbox row holds (raises cryptography's InvalidToken if it was
+    tampered with or sealed under a key we no longer have)."""
+    if not sealed:
+        return {}
+    return json.loads(_context_cipher().decrypt(sealed.encode("ascii")))
 
 
 def email_enqueue(
@@ -51,22 +94,25 @@ def email_enqueue(
         template=template,
         language=language,
         member=member,
-        context=context or {},
+        sealed_context=email_context_seal(context),
     )
     message.full_clean()
     message.save()
-    transaction.on_commit(lambda: _publish(send_email_message, str(message.id), context or {}))
+    transaction.on_commit(lambda: _publish(send_email_message, str(message.id)))
     return message
 
 
-def _publish(task, email_id: str, context: dict[str, Any]) -> None:
+def _publish(task, email_id: str) -> None:
     """Queues the send; a broker that is down must not fail the committed request. The row
     stays queued and `email_outbox_flush` queues it again once the broker is back."""
     try:
-        task.delay(email_id, context)
+        task.delay(email_id)
     except Exception:  # kombu.exceptions.OperationalError and friends
-        logger.warning("email %s not queued (broker unavailable); the outbox flush will", email_id,
-                       exc_info=True)
+        logger.warning(
+            "email %s not queued (broker unavailable); the outbox flush will",
+            email_id,
+            exc_info=True,
+        )
 
 
 def email_outbox_flush(*, older_than: timedelta, max_age: timedelta) -> int:
@@ -88,8 +134,7 @@ def email_outbox_flush(*, older_than: timedelta, max_age: timedelta) -> int:
         .values_list("id", flat=True)[:1000]
     )
     for email_id in ids:
-        # The task reads the context from the row when the message carries none.
-        send_email_message.delay(str(email_id), {})
+        send_email_message.delay(str(email_id))
     return len(ids)
 
 
@@ -104,7 +149,7 @@ def email_render(*, template: str, language: str, context: dict[str, Any]) -> tu
     return " ".join(subject.split()), text, html
 
 
-def email_deliver(*, email_id: str, context: dict[str, Any]) -> bool:
+def email_deliver(*, email_id: str) -> bool:
     """Sends the message unless it was already sent; True if it went out now.
 
     The row is locked for the whole send and marked sent in the same transaction, so a
@@ -119,7 +164,9 @@ def email_deliver(*, email_id: str, context: dict[str, Any]) -> bool:
         if not message.to_email:  # anonymised by a withdrawal before it could be sent
             return False
         subject, text, html = email_render(
-            template=message.template, language=message.language, context=context or message.context
+            template=message.template,
+            language=message.language,
+            context=email_context_open(message.sealed_context),
         )
         mail = EmailMultiAlternatives(
             subject=subject,
@@ -133,7 +180,7 @@ def email_deliver(*, email_id: str, context: dict[str, Any]) -> bool:
         message.status = EmailMessage.Status.SENT
         message.sent_at = timezone.now()
         message.attempts += 1
-        message.context = {}  # secrets leave the outbox once sent
-        message.save(update_fields=["status", "sent_at", "attempts", "context"])
+        message.sealed_context = ""  # secrets leave the outbox once sent
+        message.save(update_fields=["status", "sent_at", "attempts", "sealed_context"])
     logger.info("email %s sent (%s)", email_id, message.template)
     return True

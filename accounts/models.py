@@ -336,6 +336,12 @@ class VerificationCode(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="verification_codes")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     code_hash = models.CharField(max_length=128, editable=False)
+    # A sign-up code activates the password chosen in the sign-up it was issued for (hashed
+    # like Member.password), never the one of a later or earlier sign-up of the same address.
+    password_hash = models.CharField(max_length=128, blank=True, editable=False)
+    # When the sign-up this code belongs to was made; a resend keeps it, so the owner can tell
+    # her sign-up from somebody else's.
+    signed_up_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -345,11 +351,15 @@ class VerificationCode(models.Model):
 
     class Meta:
         constraints = [
-            # At most one live code per member and purpose: a resend replaces the old one.
+            # At most one live reset code per member: a new request replaces the old one.
+            # Sign-up codes are one per sign-up (each bound to its own password), at most
+            # SIGNUP_CODES_LIVE of them, kept by accounts.services.
             models.UniqueConstraint(
-                fields=["member", "purpose"],
-                condition=models.Q(consumed_at__isnull=True, invalidated_at__isnull=True),
-                name="one_live_code_per_purpose",
+                fields=["member"],
+                condition=models.Q(
+                    purpose="password_reset", consumed_at__isnull=True, invalidated_at__isnull=True
+                ),
+                name="one_live_reset_code",
             ),
         ]
         indexes = [models.Index(fields=["expires_at"], name="code_expires")]
@@ -361,9 +371,10 @@ class VerificationCode(models.Model):
 class EmailMessage(models.Model):
     """The outbox: one row per email we mean to send, so a redelivered task sends it once.
 
-    `context` (which may hold a code) lives here only while the message is queued, so a
+    `sealed_context` (the template context, which may hold a code) is encrypted at rest
+    (accounts.emails.email_context_seal) and lives here only while the message is queued, so a
     message whose task never reached the broker can still be sent later (the periodic
-    `flush_email_outbox`); sending it empties the field.
+    `flush_email_outbox`); sending it empties the field. The task gets the row id only.
     """
 
     class Status(models.TextChoices):
@@ -379,7 +390,7 @@ class EmailMessage(models.Model):
     language = models.CharField(max_length=2, choices=Member.Language.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
-    context = models.JSONField(default=dict, blank=True, editable=False)
+    sealed_context = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 

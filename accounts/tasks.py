@@ -18,8 +18,10 @@ from accounts.profiles import services as profile_services
     max_retries=8,
     acks_late=True,  # idempotent: the outbox row makes a redelivery a no-op
 )
-def send_email_message(email_id: str, context: dict[str, Any]) -> bool:
-    return emails.email_deliver(email_id=email_id, context=context)
+def send_email_message(email_id: str, *_legacy: Any) -> bool:
+    """Takes the outbox row's id only: the context, which may hold a code, is read from the
+    row. (`_legacy` swallows the context argument of messages queued by older releases.)"""
+    return emails.email_deliver(email_id=email_id)
 
 
 @shared_task

@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="")
 
-_STANDARD_ATTRS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
+# The only `extra=` fields a line may carry (the request log's). Anything else a library adds is
+# dropped: Celery, for one, attaches every task's arguments as `data` on "received".
+LOGGED_FIELDS = ("method", "path", "status", "duration_ms", "member_id")
 
 
 class RequestIdFilter(logging.Filter):
@@ -26,10 +28,9 @@ class JsonFormatter(logging.Formatter):
         }
         if getattr(record, "request_id", ""):
             entry["request_id"] = record.request_id
-        # Anything passed with `extra=` becomes a field of its own.
-        for key, value in vars(record).items():
-            if key not in _STANDARD_ATTRS and not key.startswith("_"):
-                entry[key] = value
+        for key in LOGGED_FIELDS:
+            if hasattr(record, key):
+                entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exc_info"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False, default=str)

@@ -115,9 +115,10 @@ class PrivateRedis:
             self.process = None
 
     def _answers(self) -> bool:
-        with contextlib.suppress(OSError), socket.create_connection(
-            ("127.0.0.1", self.port), timeout=0.5
-        ) as sock:
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock,
+        ):
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
         return False
@@ -220,11 +221,13 @@ def start_worker(tmp_path) -> Iterator[Callable[..., Worker]]:
     against the given broker and this test database; waits until it is ready."""
     workers: list[Worker] = []
 
-    def start(broker_url: str, queues: str = "default,email,crawl", **env: str) -> Worker:
+    def start(
+        broker_url: str, queues: str = "default,email,crawl", loglevel: str = "INFO", **env: str
+    ) -> Worker:
         log = tmp_path / f"worker-{len(workers)}.log"
         process = subprocess.Popen(  # noqa: S603
             [str(VENV_BIN / "celery"), "-A", "ohmanager", "worker", "--pool", "prefork",
-             "--concurrency", "1", "--queues", queues, "--loglevel", "INFO",
+             "--concurrency", "1", "--queues", queues, "--loglevel", loglevel,
              "--without-gossip", "--without-mingle", "--without-heartbeat",
              "--hostname", f"drill{len(workers)}@%h"],
             cwd=BASE_DIR,
@@ -237,9 +240,7 @@ def start_worker(tmp_path) -> Iterator[Callable[..., Worker]]:
         )  # fmt: skip
         worker = Worker(process, log)
         workers.append(worker)
-        wait_until(
-            lambda: " ready." in worker.output() or process.poll() is not None, timeout=40
-        )
+        wait_until(lambda: " ready." in worker.output() or process.poll() is not None, timeout=40)
         assert process.poll() is None, worker.output()[-3000:]
         return worker
 
@@ -306,7 +307,9 @@ def private_postgres() -> Iterator[PrivatePostgres]:
 def start_gunicorn(tmp_path) -> Iterator[Callable[..., str]]:
     processes: list[subprocess.Popen] = []
 
-    def start(database_url: str, workers: int = 2, **env: str) -> str:
+    def start(database_url: str, workers: int = 2, broker_url: str = "", **env: str) -> str:
+        """gunicorn on this test database; tasks it sends go to `broker_url` (its cache too),
+        or nowhere (an in-memory broker) without one."""
         port = free_port()
         log = tmp_path / f"gunicorn-{port}.log"
         process = subprocess.Popen(  # noqa: S603
@@ -315,8 +318,8 @@ def start_gunicorn(tmp_path) -> Iterator[Callable[..., str]]:
             cwd=BASE_DIR,
             env={
                 **service_environment(DATABASE_URL=database_url, **env),
-                "REDIS_URL": "",
-                "CELERY_BROKER_URL": "memory://",
+                "REDIS_URL": broker_url,
+                "CELERY_BROKER_URL": broker_url or "memory://",
             },
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
