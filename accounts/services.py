@@ -21,7 +21,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email, validate_ipv46_address
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from rest_framework_simplejwt.exceptions import TokenError
@@ -52,6 +52,14 @@ logger = logging.getLogger("accounts.services")
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
+# Wrong codes per account and purpose within an hour, summed over every code issued in it: a
+# resend or a new reset request never buys more guesses.
+ACCOUNT_WRONG_CODES_PER_HOUR = 10
+WRONG_CODES_WINDOW = timedelta(hours=1)
+# Each sign-up of a pending address has its own code; the newest few stay usable, and a resend
+# renews those made within the day.
+SIGNUP_CODES_LIVE = 3
+SIGNUP_RESEND_WINDOW = timedelta(hours=24)
 # Kept for the admin's audit view, then purged nightly.
 DEAD_SESSION_RETENTION = timedelta(days=30)
 DEAD_CODE_RETENTION = timedelta(days=1)
@@ -111,36 +119,66 @@ def _code_hash(code_id: uuid.UUID, code: str) -> str:
     return digest.hexdigest()
 
 
-def _code_issue(*, member: Member, purpose: str) -> str:
-    """Replaces any live code of this purpose with a new one; returns the plain code.
+def _live_codes(*, member_id: uuid.UUID, purpose: str):
+    return VerificationCode.objects.filter(
+        member_id=member_id, purpose=purpose, consumed_at__isnull=True, invalidated_at__isnull=True
+    )
 
-    The caller holds a row lock on the member, so two resends cannot both insert a live code.
+
+def _code_issue(
+    *,
+    member: Member,
+    purpose: str,
+    password_hash: str = "",
+    signed_up_at=None,
+    replaces: VerificationCode | None = None,
+) -> tuple[VerificationCode, str]:
+    """Issues a code and returns it with the plain code, which only the email will carry.
+
+    A reset code replaces the live one. A sign-up code replaces only `replaces` (its own
+    sign-up's earlier code, on a resend) and the oldest beyond SIGNUP_CODES_LIVE, so a second
+    sign-up of the address never voids the first one's code. The caller holds a row lock on
+    the member, so two requests cannot both insert a live code.
     """
     now = timezone.now()
-    VerificationCode.objects.filter(
-        member=member, purpose=purpose, consumed_at__isnull=True, invalidated_at__isnull=True
-    ).update(invalidated_at=now)
+    live = _live_codes(member_id=member.id, purpose=purpose)
+    if purpose == VerificationCode.Purpose.SIGNUP:
+        keep = live.exclude(pk=getattr(replaces, "pk", None)).order_by("-created_at")
+        kept = list(keep.values_list("pk", flat=True)[: SIGNUP_CODES_LIVE - 1])
+        live = live.exclude(pk__in=kept)
+    live.update(invalidated_at=now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     verification = VerificationCode(
-        member=member, purpose=purpose, created_at=now, expires_at=now + CODE_LIFETIME
+        member=member,
+        purpose=purpose,
+        password_hash=password_hash,
+        signed_up_at=signed_up_at,
+        created_at=now,
+        expires_at=now + CODE_LIFETIME,
     )
     verification.code_hash = _code_hash(verification.id, code)
     verification.full_clean()
     verification.save(force_insert=True)
-    return code
+    return verification, code
 
 
-def _code_email(*, member: Member, purpose: str) -> None:
-    code = _code_issue(member=member, purpose=purpose)
-    template = (
-        "signup_code" if purpose == VerificationCode.Purpose.SIGNUP else "password_reset_code"
-    )
+def _code_email(*, member: Member, verification: VerificationCode, code: str) -> None:
+    """Queues the email that carries a code. The code goes into the outbox row's sealed
+    context and nowhere else: not a task argument, not a log line."""
+    signup = verification.purpose == VerificationCode.Purpose.SIGNUP
+    context: dict[str, object] = {
+        "code": code,
+        "minutes": int(CODE_LIFETIME.total_seconds() // 60),
+    }
+    if signup and verification.signed_up_at is not None:
+        local = timezone.localtime(verification.signed_up_at)
+        context["signed_up_at"] = local.strftime("%Y-%m-%d %H:%M")
     email_enqueue(
         to_email=member.email,
-        template=template,
+        template="signup_code" if signup else "password_reset_code",
         language=member.language,
         member=member,
-        context={"code": code, "minutes": int(CODE_LIFETIME.total_seconds() // 60)},
+        context=context,
     )
 
 
@@ -151,12 +189,42 @@ class _CodeOutcome(enum.Enum):
     LOCKED = "locked"
 
 
+def _account_code_lock(*, member_id: uuid.UUID, purpose: str, now) -> int | None:
+    """Seconds until this account may be guessed at again, if the wrong guesses against its
+    codes of one purpose within the window, whichever code they were made against, are used
+    up (re-issued codes keep their rows and counts until purged); else None."""
+    counted = VerificationCode.objects.filter(
+        member_id=member_id, purpose=purpose, created_at__gte=now - WRONG_CODES_WINDOW
+    ).aggregate(total=Sum("attempts"), oldest=Min("created_at", filter=Q(attempts__gt=0)))
+    if (counted["total"] or 0) < ACCOUNT_WRONG_CODES_PER_HOUR:
+        return None
+    return max(1, int((counted["oldest"] + WRONG_CODES_WINDOW - now).total_seconds()) + 1)
+
+
+def _code_match(
+    live: list[VerificationCode], code: str, now
+) -> tuple[_CodeOutcome, VerificationCode | None]:
+    """Which live code (newest first) the guess opens. Every candidate is compared, so the
+    answer takes as long whichever matched."""
+    usable = [v for v in live if v.expires_at > now and v.attempts < CODE_MAX_ATTEMPTS]
+    matches = [v for v in live if constant_time_compare(v.code_hash, _code_hash(v.id, code))]
+    opened = next((v for v in matches if v in usable), None)
+    if opened is not None:
+        return _CodeOutcome.OK, opened
+    if any(v.expires_at <= now for v in matches):
+        return _CodeOutcome.EXPIRED, None  # the right code, too late
+    if not usable:
+        locked = any(v.expires_at > now for v in live)
+        return (_CodeOutcome.LOCKED if locked else _CodeOutcome.EXPIRED), None
+    return _CodeOutcome.INVALID, usable[0]
+
+
 def _code_check(*, email: str, purpose: str, code: str) -> VerificationCode:
     """Checks a code without consuming it. A wrong guess is committed before the error is raised,
     so callers must not wrap this in a transaction of their own."""
     now = timezone.now()
     with transaction.atomic():
-        verification = (
+        live = list(
             VerificationCode.objects.select_for_update()
             .filter(
                 member__email=normalize_email(email),
@@ -164,25 +232,31 @@ def _code_check(*, email: str, purpose: str, code: str) -> VerificationCode:
                 consumed_at__isnull=True,
                 invalidated_at__isnull=True,
             )
-            .first()
+            .order_by("-created_at")
         )
-        if verification is None:
+        verification, retry_after = None, 60
+        account_lock = live and _account_code_lock(
+            member_id=live[0].member_id, purpose=purpose, now=now
+        )
+        if not live:
             outcome = _CodeOutcome.INVALID
-        elif verification.expires_at <= now:
-            outcome = _CodeOutcome.EXPIRED
-        elif verification.attempts >= CODE_MAX_ATTEMPTS:
-            outcome = _CodeOutcome.LOCKED
-        elif not constant_time_compare(verification.code_hash, _code_hash(verification.id, code)):
-            VerificationCode.objects.filter(pk=verification.pk).update(attempts=F("attempts") + 1)
-            outcome = _CodeOutcome.INVALID
+        elif account_lock:
+            outcome, retry_after = _CodeOutcome.LOCKED, account_lock
         else:
-            outcome = _CodeOutcome.OK
+            outcome, verification = _code_match(live, code, now)
+            if outcome is _CodeOutcome.INVALID:
+                # One wrong guess counts once, against the newest code it could have opened.
+                VerificationCode.objects.filter(pk=verification.pk).update(
+                    attempts=F("attempts") + 1
+                )
 
     if outcome is _CodeOutcome.EXPIRED:
         raise Gone("The code has expired. Request a new one.", code="code_expired")
     if outcome is _CodeOutcome.LOCKED:
         raise Throttled(
-            "Too many wrong codes. Request a new one.", code="too_many_attempts", retry_after=60
+            "Too many wrong codes. Request a new one later.",
+            code="too_many_attempts",
+            retry_after=retry_after,
         )
     if outcome is _CodeOutcome.INVALID:
         raise _invalid_code()
@@ -209,6 +283,23 @@ class SignupResult:
     status: str
 
 
+def _signup_code_email(
+    *,
+    member: Member,
+    password_hash: str,
+    signed_up_at=None,
+    replaces: VerificationCode | None = None,
+) -> None:
+    verification, code = _code_issue(
+        member=member,
+        purpose=VerificationCode.Purpose.SIGNUP,
+        password_hash=password_hash,
+        signed_up_at=signed_up_at or timezone.now(),
+        replaces=replaces,
+    )
+    _code_email(member=member, verification=verification, code=code)
+
+
 @transaction.atomic
 def member_signup(*, email: str, password: str, language: str | None = None) -> SignupResult:
     """Creates a pending member and emails a code. For an address that already has an account
@@ -228,17 +319,16 @@ def member_signup(*, email: str, password: str, language: str | None = None) -> 
         except IntegrityError:
             # A concurrent sign-up for the same address won; answer like a duplicate.
             return SignupResult(id=uuid.uuid4(), email=email, status=Member.Status.PENDING)
-        _code_email(member=candidate, purpose=VerificationCode.Purpose.SIGNUP)
+        _signup_code_email(member=candidate, password_hash=candidate.password)
         return SignupResult(id=candidate.id, email=email, status=Member.Status.PENDING)
 
     # Hash anyway: a duplicate must take as long as a fresh sign-up.
     password_hash = make_password(password)
     if existing.status == Member.Status.PENDING:
-        # Never verified: the latest sign-up sets the password; the mailbox owner still decides
-        # by entering the newest code.
-        existing.password = password_hash
-        existing.save(update_fields=["password", "updated_at"])
-        _code_email(member=existing, purpose=VerificationCode.Purpose.SIGNUP)
+        # Never verified: this sign-up gets a code of its own, bound to the password chosen
+        # with it. Whoever reads the mailbox activates the password of the code she enters;
+        # nobody else's sign-up can change it, whichever came first.
+        _signup_code_email(member=existing, password_hash=password_hash)
     else:
         email_enqueue(
             to_email=existing.email,
@@ -251,13 +341,32 @@ def member_signup(*, email: str, password: str, language: str | None = None) -> 
 
 @transaction.atomic
 def verification_resend(*, email: str) -> None:
-    """A new sign-up code for a pending member; silently nothing for any other address."""
+    """New codes for a pending member's sign-ups of the last day (each still bound to its own
+    password, each email naming when its sign-up was made); silently nothing for any other
+    address."""
     email = _clean_email(email)
     member = (
         Member.objects.select_for_update().filter(email=email, status=Member.Status.PENDING).first()
     )
-    if member is not None:
-        _code_email(member=member, purpose=VerificationCode.Purpose.SIGNUP)
+    if member is None:
+        return
+    cutoff = timezone.now() - SIGNUP_RESEND_WINDOW
+    recent = (
+        _live_codes(member_id=member.id, purpose=VerificationCode.Purpose.SIGNUP)
+        .filter(Q(signed_up_at__gte=cutoff) | Q(signed_up_at__isnull=True, created_at__gte=cutoff))
+        .order_by("-created_at")[:SIGNUP_CODES_LIVE]
+    )
+    renewed = list(recent)
+    for verification in renewed:
+        _signup_code_email(
+            member=member,
+            password_hash=verification.password_hash,
+            signed_up_at=verification.signed_up_at or verification.created_at,
+            replaces=verification,
+        )
+    if not renewed:
+        # Nothing recent to renew: the member's own password (the first sign-up's) stands.
+        _signup_code_email(member=member, password_hash=member.password)
 
 
 def member_storage_prefix(*, member_id: uuid.UUID) -> str:
@@ -293,8 +402,14 @@ def _member_activate(*, verification: VerificationCode) -> Member:
     if member.status != Member.Status.PENDING:
         raise Conflict("This account cannot be activated.", code="invalid_state")
     member.status = Member.Status.ACTIVE
+    if verification.password_hash:  # codes issued before sign-ups were bound keep the member's
+        member.password = verification.password_hash
     member.full_clean(exclude=["password"])
-    member.save(update_fields=["status", "updated_at"])
+    member.save(update_fields=["status", "password", "updated_at"])
+    # The other sign-ups' codes die with the activation.
+    _live_codes(member_id=member.id, purpose=VerificationCode.Purpose.SIGNUP).update(
+        invalidated_at=timezone.now()
+    )
     profile_prepare(member=member)
     return member
 
@@ -477,7 +592,10 @@ def password_reset_request(*, email: str) -> None:
         Member.objects.select_for_update().filter(email=email, status=Member.Status.ACTIVE).first()
     )
     if member is not None:
-        _code_email(member=member, purpose=VerificationCode.Purpose.PASSWORD_RESET)
+        verification, code = _code_issue(
+            member=member, purpose=VerificationCode.Purpose.PASSWORD_RESET
+        )
+        _code_email(member=member, verification=verification, code=code)
 
 
 def password_reset_confirm(*, email: str, code: str, new_password: str) -> Member:
