@@ -32,7 +32,7 @@ def test_members_are_searchable_by_email_and_filterable_by_status(admin_client):
 
 
 def test_the_member_page_shows_no_password_or_code_hash(admin_client, member):
-    code = services._code_issue(member=member, purpose="password_reset")
+    _, code = services._code_issue(member=member, purpose="password_reset")
     verification = VerificationCode.objects.get(member=member)
 
     member_page = admin_client.get(reverse("admin:accounts_member_change", args=[member.pk]))
