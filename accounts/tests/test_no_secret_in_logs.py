@@ -94,3 +94,22 @@ def test_a_tampered_sealed_context_is_refused():
     with pytest.raises(InvalidToken):
         emails.email_context_open(tampered)
     assert mail.outbox == []
+
+
+def test_a_presigned_photo_url_leaves_no_signature_in_a_debug_log(caplog):
+    import boto3
+
+    caplog.set_level(logging.DEBUG)  # the root at DEBUG, as LOG_LEVEL=DEBUG would set it
+    client = boto3.client(
+        "s3",
+        region_name="ap-northeast-2",
+        aws_access_key_id="AKIATESTONLY0000000",
+        aws_secret_access_key="test-only-secret",
+    )
+
+    url = client.generate_presigned_url(
+        "get_object", Params={"Bucket": "ohmanager-test", "Key": "members/x/photo.jpg"}
+    )
+
+    signature = url.split("X-Amz-Signature=")[1].split("&")[0]
+    assert signature not in caplog.text

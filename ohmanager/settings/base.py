@@ -356,6 +356,12 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
         "ohmanager.request": {"level": "INFO"},
+        # Whatever LOG_LEVEL says: at DEBUG botocore logs each request's signature (a presigned
+        # photo URL's secret part) and urllib3 the URLs it fetches.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
+        "s3transfer": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }
 
