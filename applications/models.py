@@ -2,6 +2,7 @@
 the member's calendar feed. The lifecycle rules live in `applications.lifecycle`; every write
 goes through `applications.services`."""
 
+import hashlib
 import secrets
 import uuid
 
@@ -153,14 +154,23 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def calendar_token_hash(token: str) -> str:
+    """What the database keeps of a feed token. A plain SHA-256 is enough (no salt, no slow
+    hash): the token is 256 random bits, so there is nothing to guess or precompute, and the
+    feed is found by an indexed lookup of the hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class CalendarFeed(models.Model):
-    """A member's secret iCalendar URL. Rotating replaces the token; revoking deletes the row,
-    so the old URL is a 404 at once."""
+    """A member's secret iCalendar URL. Only the token's hash is stored: the plain token is
+    shown once, when the URL is created or rotated (security review #13.8), so a database dump
+    or backup opens no calendar. Rotating replaces the hash; revoking deletes the row, so the
+    old URL is a 404 at once."""
 
     member = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
 

@@ -6,7 +6,13 @@ from uuid import UUID
 from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import Member
-from applications.models import Application, ApplicationEvent, CalendarFeed, Status
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    CalendarFeed,
+    Status,
+    calendar_token_hash,
+)
 from ohmanager.exceptions import NotFound
 
 # Ordered by last activity; the id breaks ties so cursor pages never skip or repeat a row.
@@ -54,7 +60,7 @@ def calendar_feed_member(*, token: str) -> Member:
     """The member a live feed token belongs to; a revoked, rotated or made-up one is a 404."""
     feed = (
         CalendarFeed.objects.select_related("member")
-        .filter(token=token, member__status=Member.Status.ACTIVE)
+        .filter(token_hash=calendar_token_hash(token), member__status=Member.Status.ACTIVE)
         .first()
     )
     if feed is None:

@@ -2,6 +2,7 @@
 audition merge, and the calendar feed's secret URL. Each status change appends a history event
 in the same transaction."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
@@ -17,6 +18,7 @@ from applications.models import (
     ApplicationEvent,
     CalendarFeed,
     Status,
+    calendar_token_hash,
     new_calendar_token,
 )
 from applications.snapshot import snapshot_take
@@ -263,13 +265,24 @@ def applications_merge(*, duplicate: Audition, into: Audition, actor: Member | N
 # --- Calendar feed --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CalendarFeedIssued:
+    """A freshly issued feed and its plain token: the only time the token exists outside the
+    member's calendar app, since the row keeps its hash alone."""
+
+    feed: CalendarFeed
+    token: str
+
+
 @transaction.atomic
-def calendar_feed_rotate(*, member: Member) -> CalendarFeed:
+def calendar_feed_rotate(*, member: Member) -> CalendarFeedIssued:
     """A new secret URL for the member's calendar; any previous URL stops working."""
+    token = new_calendar_token()
     feed, _ = CalendarFeed.objects.update_or_create(
-        member=member, defaults={"token": new_calendar_token(), "created_at": timezone.now()}
+        member=member,
+        defaults={"token_hash": calendar_token_hash(token), "created_at": timezone.now()},
     )
-    return feed
+    return CalendarFeedIssued(feed=feed, token=token)
 
 
 @transaction.atomic

@@ -150,5 +150,13 @@ class StatusCountsOutput(serializers.Serializer):
 
 
 class CalendarFeedOutput(serializers.Serializer):
-    url = serializers.URLField(allow_null=True)
-    created_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.URLField(
+        allow_null=True,
+        help_text="The secret feed URL: only in the answer of the POST that created or rotated "
+        "it (the server keeps a hash of its token, never the token); null on GET. A member "
+        "who lost it rotates it.",
+    )
+    active = serializers.BooleanField(help_text="A feed URL is live.")
+    created_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the live URL was issued; null without one."
+    )

@@ -144,15 +144,20 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         return Response(s.StatusCountsOutput(body).data)
 
 
-def _feed_body(request: Request, feed: Any) -> dict[str, Any]:
+def _feed_body(request: Request, feed: Any, token: str | None = None) -> dict[str, Any]:
+    """The feed's URL exists only with the plain token, i.e. in the answer that issued it: the
+    database keeps the token's hash alone (security review #13.8)."""
     if feed is None:
-        return {"url": None, "created_at": None}
-    path = reverse("api:calendar-feed", kwargs={"token": feed.token})
-    return {"url": request.build_absolute_uri(path), "created_at": feed.created_at}
+        return {"url": None, "active": False, "created_at": None}
+    url = None
+    if token is not None:
+        url = request.build_absolute_uri(reverse("api:calendar-feed", kwargs={"token": token}))
+    return {"url": url, "active": True, "created_at": feed.created_at}
 
 
 class CalendarFeedView(APIView):
-    """The secret URL of my calendar: GET shows it, POST creates or rotates it, DELETE
+    """The secret URL of my calendar: POST creates or rotates it and is the only answer that
+    shows it (it is stored hashed); GET says whether one is live and since when; DELETE
     revokes it (the old URL is a 404 at once)."""
 
     @extend_schema(tags=["me"], responses={200: s.CalendarFeedOutput})
@@ -162,9 +167,10 @@ class CalendarFeedView(APIView):
 
     @extend_schema(tags=["me"], request=None, responses={201: s.CalendarFeedOutput})
     def post(self, request: Request) -> Response:
-        feed = services.calendar_feed_rotate(member=request.user)
+        issued = services.calendar_feed_rotate(member=request.user)
         return Response(
-            s.CalendarFeedOutput(_feed_body(request, feed)).data, status=http.HTTP_201_CREATED
+            s.CalendarFeedOutput(_feed_body(request, issued.feed, issued.token)).data,
+            status=http.HTTP_201_CREATED,
         )
 
     @extend_schema(tags=["me"], request=None, responses={204: None})

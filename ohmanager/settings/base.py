@@ -341,13 +341,17 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ohmanager.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "ohmanager.logging.RequestIdFilter"},
+        # Every handler carries it: feed tokens in URLs never reach a line (ohmanager.redaction).
+        "redact_secrets": {"()": "ohmanager.redaction.RedactSecretsFilter"},
+    },
     "formatters": {"json": {"()": "ohmanager.logging.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json",
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},

@@ -1,0 +1,53 @@
+"""Secrets that travel in URLs never reach a log line (security review #13.8).
+
+The calendar feed's URL is its only credential (`/api/v1/calendar/<token>.ics`: calendar apps
+cannot send a header), so every path that could carry it is rewritten to
+`calendar/[redacted]` before a handler writes it: the request log's message and `path`,
+Django's "Not Found: <path>" warnings, gunicorn's access and error lines
+(ohmanager/gunicorn_hooks.py). `RedactSecretsFilter` is attached to every handler in
+settings.LOGGING (a handler's filters also see records that propagate from child loggers,
+which a logger's own filters do not).
+"""
+
+import logging
+import re
+
+REDACTED = "[redacted]"
+# `calendar/` (or its percent-encoded slash, as a raw request line may carry it) and what
+# follows up to the next separator. Tokens are URL-safe base64 (A-Z a-z 0-9 - _), so the
+# `.ics` suffix, a query or a closing quote end the match. Case-insensitive: a mistyped
+# `Calendar/` still carries a live token.
+_CALENDAR_TOKEN = re.compile(r"(calendar(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECASE)
+
+# LogRecord's own attributes; any other attribute is an `extra=` field a logger added.
+_RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+    "request_id",
+}
+
+
+def redact(text: str) -> str:
+    """`text` with every calendar feed token replaced by `[redacted]`."""
+    return _CALENDAR_TOKEN.sub(rf"\1{REDACTED}", text)
+
+
+class RedactSecretsFilter(logging.Filter):
+    """Rewrites a record whose message or string `extra=` fields carry a feed token. The
+    message is rendered first (msg % args) so a token inside any argument, a mapping's
+    included, is caught; records without a token are left as they are."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call is the handler's to report, as without us
+            return True
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        for key, value in list(record.__dict__.items()):
+            if key not in _RECORD_ATTRIBUTES and isinstance(value, str):
+                cleaned = redact(value)
+                if cleaned != value:
+                    setattr(record, key, cleaned)
+        return True
