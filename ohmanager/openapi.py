@@ -9,7 +9,9 @@ with a description; this drf-spectacular postprocessing hook then
 - adds the errors that come from the platform rather than the view, where they apply:
   400 for an operation that takes input, 401 for one that needs a token, 404 for one with an
   id in its path or a `cursor` (DRF answers an unreadable cursor with 404), 415 for one with a
-  body, and 429 (DRF's per-client throttles) and 503 (database unreachable) for all.
+  body, and for all: 414 and 431 (a URL or headers past ohmanager.limits, refused before any
+  view, or past gunicorn's limits: ohmanager.gunicorn_hooks), 429 (DRF's per-client throttles)
+  and 503 (database unreachable).
 
 Registered in SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] after drf-spectacular's own enum hook.
 """
@@ -51,8 +53,10 @@ DESCRIPTIONS = {
     "403": "Not allowed.",
     "404": "Not found, or not yours (also an unreadable `cursor`).",
     "413": "The body is too large.",
+    "414": "The URL is too long (`uri_too_long`).",
     "415": "Unsupported content type.",
     "429": "Throttled (`throttled`); `Retry-After` says when to try again.",
+    "431": "The request headers are too large (`headers_too_large`).",
     "503": "The service is temporarily unavailable (`service_unavailable`); retry later.",
 }
 RETRY_AFTER = {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}}
@@ -70,7 +74,7 @@ def platform_error_statuses(path: str, operation: dict[str, Any], *, secured: bo
     parameters = operation.get("parameters", [])
     query = {p["name"] for p in parameters if p.get("in") == "query"}
     has_body = "requestBody" in operation
-    statuses = {"429", "503"}
+    statuses = {"414", "429", "431", "503"}
     if has_body or query:
         statuses.add("400")
     if secured:

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "ohmanager.middleware.RequestIdMiddleware",
+    "ohmanager.limits.RequestLineLimitMiddleware",
     "ohmanager.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
