@@ -17,6 +17,7 @@ from accounts.api import profile_serializers as s
 from accounts.models import Credit
 from accounts.profiles import images, selectors, services
 from ohmanager.pagination import CursorPage
+from ohmanager.throttling import UserRateThrottle
 
 # A UUID, hyphens optional: anything else is not a photo or credit id and answers 404, not 400.
 UUID_REGEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -24,6 +25,14 @@ UUID_REGEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
 NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
 INVALID = OpenApiResponse(description="Validation error (envelope with `fields`).")
+
+
+class PhotoUploadThrottle(UserRateThrottle):
+    """Uploads per member (`photo_upload` rate, 30/hour by default): each one decodes an image
+    (up to ~0.9 s of CPU and ~150 MB), so a member may not hold the web workers with them. Every
+    attempt counts, refused ones too: a bad file costs the decoder as much as a good one."""
+
+    scope = "photo_upload"
 
 
 def _profile_response(member_id: object) -> Response:
@@ -57,12 +66,19 @@ class PhotoViewSet(viewsets.GenericViewSet):
     filter_backends: list[Any] = []
     pagination_class = None
 
+    def get_throttles(self):  # DRF hook: the upload limit is on top of the per-member one
+        throttles = super().get_throttles()
+        if self.action == "create":
+            throttles.append(PhotoUploadThrottle())
+        return throttles
+
     @extend_schema(
         request={"multipart/form-data": s.PhotoUploadInput},
         responses={
             201: s.PhotoOutput,
             400: INVALID,
             413: OpenApiResponse(description="The upload is larger than 10 MB."),
+            429: OpenApiResponse(description="Over the member's upload limit; see Retry-After."),
         },
     )
     def create(self, request: Request) -> Response:
