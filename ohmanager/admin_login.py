@@ -1,11 +1,14 @@
 """The back office login with brute-force limits.
 
 Django's admin login has none. This wraps `admin.site.login`: failed attempts are counted per
-client IP (20 per 15 minutes) and per username (5 per 15 minutes) with the accounts throttle's
-atomic cache counters (accounts/throttle.py, scope `admin_login`); once either is used up, every
-POST is refused with 429 and `Retry-After` before the password is even checked. Successful logins
-count nothing, so staff who type their password right are never held up. Like the API's limits
-it fails open (with a warning) when the cache is down.
+client (20 per 15 minutes; an IPv4 address or an IPv6 /64) and per username (5 per 15 minutes)
+with the accounts throttle's atomic cache counters (accounts/throttle.py, scope `admin_login`);
+once either is used up, every POST is refused with 429 and `Retry-After` before the password is
+even checked. The username is counted as Django's login form reads it (NFKC, and case-folded as
+the member manager's lookup ignores case), so `\uff42oss@…` (a full-width b) or `BOSS@…` spends
+the same five tries as `boss@…`. Successful logins count nothing, so staff who type their
+password right are never held up. Like the API's limits it fails open (with a warning) when the
+cache is down.
 
 Why not django-axes: it would add models, a middleware and an authentication backend for what
 two cache counters already do here, with the same fail-open and proxy (NUM_PROXIES) rules as the

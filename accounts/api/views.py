@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from accounts import selectors, services
 from accounts.api import serializers as s
 from accounts.models import MemberSession
-from accounts.throttle import client_ip, throttle_check
+from accounts.throttle import client_ip, guess_limited, throttle_check
 
 extend_schema_field(s.ProfileOutput(allow_null=True))(s.MemberOutput.get_profile)
 
@@ -69,8 +69,10 @@ class VerifyView(AnonymousView):
     def post(self, request: Request) -> Response:
         data = s.CodeInput(data=request.data)
         data.is_valid(raise_exception=True)
-        throttle_check(scope="verify", ip=client_ip(request), address=data.validated_data["email"])
-        member = services.member_verify(**data.validated_data)
+        with guess_limited(
+            scope="verify", ip=client_ip(request), address=data.validated_data["email"]
+        ):
+            member = services.member_verify(**data.validated_data)
         member = selectors.member_get_with_profile(member_id=member.pk)
         return Response(s.MemberOutput(member).data)
 
@@ -100,13 +102,14 @@ class LoginView(AnonymousView):
         data = s.LoginInput(data=request.data)
         data.is_valid(raise_exception=True)
         ip = client_ip(request)
-        throttle_check(scope="login", ip=ip, address=data.validated_data["email"])
-        result = services.session_login(
-            email=data.validated_data["email"],
-            password=data.validated_data["password"],
-            user_agent=request.headers.get("User-Agent", ""),
-            ip=ip,
-        )
+        # Only wrong passwords count against the address, and only this client's block it.
+        with guess_limited(scope="login", ip=ip, address=data.validated_data["email"]):
+            result = services.session_login(
+                email=data.validated_data["email"],
+                password=data.validated_data["password"],
+                user_agent=request.headers.get("User-Agent", ""),
+                ip=ip,
+            )
         body = {
             "access": result.tokens.access,
             "refresh": result.tokens.refresh,
@@ -186,10 +189,11 @@ class PasswordResetConfirmView(AnonymousView):
     def post(self, request: Request) -> Response:
         data = s.PasswordResetConfirmInput(data=request.data)
         data.is_valid(raise_exception=True)
-        throttle_check(
+        # Its own scope: reset requests (however many) never use up the owner's confirmation.
+        with guess_limited(
             scope="reset_confirm", ip=client_ip(request), address=data.validated_data["email"]
-        )
-        member = services.password_reset_confirm(**data.validated_data)
+        ):
+            member = services.password_reset_confirm(**data.validated_data)
         member = selectors.member_get_with_profile(member_id=member.pk)
         return Response(s.MemberOutput(member).data)
 
