@@ -312,7 +312,9 @@ def _create(
 
     auditions, roles, listings, events = [], [], [], []
     for item in creating:
-        audition = Audition(status=Audition.Status.OPEN, **values[item.index])
+        # An archive re-crawled arrives expired, as in `audition_ingest_listing`.
+        status, why = services.arrival_status(values[item.index], seen_at)
+        audition = Audition(status=status, **values[item.index])
         try:
             built = _build(audition, item, source, seen_at, reposts)
         except InvalidInput as error:
@@ -330,6 +332,15 @@ def _create(
                 note=f"Crawled from {source.name}"[:300],
             )
         )
+        if why:
+            events.append(
+                AuditionEvent(
+                    audition=audition,
+                    action=AuditionEvent.Action.EXPIRED,
+                    changes={"status": [None, status]},
+                    note=why[:300],
+                )
+            )
     Audition.objects.bulk_create(auditions)
     Role.objects.bulk_create(roles)
     SourceListing.objects.bulk_create(listings)

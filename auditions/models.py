@@ -17,7 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# Rolling auditions (no deadline) sort after every dated one and never expire.
+# Rolling auditions (no deadline) sort after every dated one; they expire by age or when their
+# source stops listing them (auditions.services.auditions_expire).
 ROLLING_DEADLINE = date(9999, 12, 31)
 
 
@@ -98,6 +99,12 @@ class Source(models.Model):
     name = models.CharField(max_length=120)
     homepage_url = models.URLField(max_length=500, blank=True)
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.CRAWLER)
+    # The start of the last crawl of this source that ran to a successful end, and the oldest
+    # post it reached (the posted_at of the oldest listing it saw). A rolling call's listing
+    # not seen since then, though posted after that oldest one, is no longer on the source;
+    # an older one may just sit past the pages the crawl reads. Set by `source_listings_checked`.
+    listings_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    listings_checked_back_to = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

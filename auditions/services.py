@@ -1,15 +1,19 @@
 """Every write to the catalogue. Views, the admin, tasks and crawler pipelines call these."""
 
 import dataclasses
+import functools
 import hashlib
 import json
+import operator
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -80,6 +84,27 @@ MERGE_CANDIDATES = 200
 
 def seoul_today() -> date:
     return timezone.localdate()
+
+
+def rolling_max_age() -> timedelta:
+    """How long a call without a deadline stays open at most (AUDITION_ROLLING_MAX_AGE_DAYS)."""
+    return timedelta(days=settings.AUDITION_ROLLING_MAX_AGE_DAYS)
+
+
+def arrival_status(values: dict[str, Any], seen_at: datetime) -> tuple[str, str]:
+    """The status a newly crawled call starts in, and why when it is not open: a board's
+    archive re-crawled (a 2009 post) arrives expired rather than listed as new. Expired: its
+    deadline has passed, or it has none and was posted longer ago than `rolling_max_age`."""
+    deadline, posted_at = values["deadline"], values["posted_at"]
+    if deadline is not None:
+        if deadline < timezone.localdate(seen_at):
+            return Audition.Status.EXPIRED, f"Deadline {deadline.isoformat()} had passed"
+    elif posted_at is not None and posted_at < seen_at - rolling_max_age():
+        return Audition.Status.EXPIRED, (
+            f"No deadline, posted {timezone.localdate(posted_at).isoformat()}: "
+            f"over {settings.AUDITION_ROLLING_MAX_AGE_DAYS} days old"
+        )
+    return Audition.Status.OPEN, ""
 
 
 # --- Derived columns ------------------------------------------------------------------------
@@ -392,13 +417,17 @@ def audition_ingest_listing(
 
     if values["posted_at"] is None:
         values["posted_at"] = seen_at
-    audition = Audition(status=Audition.Status.OPEN, **values)
+    status, why = arrival_status(values, seen_at)
+    audition = Audition(status=status, **values)
     _save(audition)
     Role.objects.bulk_create(_role_objects(audition, listing.roles))
     created = _create_listing(
         audition, source, listing, canonical, content_hash, seen_at, primary=True
     )
     _record(audition, AuditionEvent.Action.CREATED, note=f"Crawled from {source.name}")
+    if why:
+        changes = {"status": [None, status]}
+        _record(audition, AuditionEvent.Action.EXPIRED, changes=changes, note=why)
     return IngestResult("created", audition.pk, created.pk)
 
 
@@ -487,9 +516,8 @@ def audition_staff_save(
     }
     if changes.get("status", [None, None])[1] not in (None, *STAFF_STATUSES):
         raise InvalidInput("That status cannot be set by hand.", code="invalid_status")
-    audition.staff_locked_fields = sorted(
-        set(audition.staff_locked_fields) | (set(changes) - {"status"})
-    )
+    # A status staff set is theirs: the expiry of rolling calls leaves it alone from now on.
+    audition.staff_locked_fields = sorted(set(audition.staff_locked_fields) | set(changes))
     _save(audition)
     if changes:
         _record(audition, AuditionEvent.Action.EDITED, actor=actor, changes=changes)
@@ -539,7 +567,9 @@ def audition_set_status(*, audition: Audition, status: str, actor: Member | None
     audition.status = status
     # Closed for a while, its deadline and freshness points may have moved since.
     audition.feed_points = feed_points.for_audition(audition, seoul_today())
-    audition.save(update_fields=["status", "feed_points", "updated_at"])
+    # Staff's status from now on: the expiry of rolling calls leaves it alone.
+    audition.staff_locked_fields = sorted({*audition.staff_locked_fields, "status"})
+    audition.save(update_fields=["status", "feed_points", "staff_locked_fields", "updated_at"])
     _record(audition, AuditionEvent.Action.STATUS, actor=actor, changes={"status": [old, status]})
     return audition
 
@@ -597,25 +627,86 @@ def audition_merge(*, duplicate: Audition, into: Audition, actor: Member | None)
 
 
 @transaction.atomic
-def auditions_expire(*, today: date | None = None) -> int:
-    """Open auditions whose deadline (Asia/Seoul) has passed become expired. Idempotent."""
-    today = today or seoul_today()
+def source_listings_checked(*, source_id: int, since: datetime) -> Source | None:
+    """A crawl of the source that started at `since` ran to a successful end: every listing it
+    saw has `last_seen_at >= since`. Records that, and the oldest post it reached, so the
+    expiry can tell a rolling call the source no longer lists. A crawl that saw nothing says
+    nothing (a broken selector looks like an empty board); an older check never wins."""
+    back_to = SourceListing.objects.filter(source_id=source_id, last_seen_at__gte=since).aggregate(
+        oldest=Min("audition__posted_at")
+    )["oldest"]
+    if back_to is None:
+        return None
+    Source.objects.filter(pk=source_id).filter(
+        Q(listings_checked_at__isnull=True) | Q(listings_checked_at__lt=since)
+    ).update(listings_checked_at=since, listings_checked_back_to=back_to)
+    return Source.objects.get(pk=source_id)
+
+
+def _gone_listings() -> Q | None:
+    """Listings (as a Q on SourceListing) their source no longer lists: not seen by its last
+    successful crawl though posted after the oldest post that crawl reached."""
+    checks = Source.objects.filter(
+        listings_checked_at__isnull=False, listings_checked_back_to__isnull=False
+    ).values_list("pk", "listings_checked_at", "listings_checked_back_to")
+    arms = [
+        Q(source_id=pk, last_seen_at__lt=checked_at, audition__posted_at__gte=back_to)
+        for pk, checked_at, back_to in checks
+    ]
+    return functools.reduce(operator.or_, arms) if arms else None
+
+
+def _due(queryset: Any) -> list[UUID]:
+    """The ids of `queryset`'s open auditions whose status is not staff's (locked)."""
+    rows = queryset.select_for_update(skip_locked=True).values_list("id", "staff_locked_fields")
+    return [pk for pk, locked in rows if "status" not in (locked or ())]
+
+
+@transaction.atomic
+def auditions_expire(*, today: date | None = None, now: datetime | None = None) -> int:
+    """Open auditions become expired (Idempotent: a second run finds nothing due):
+    - past their deadline (Asia/Seoul date);
+    - crawled rolling calls (no deadline) posted, or first seen, longer ago than
+      AUDITION_ROLLING_MAX_AGE_DAYS;
+    - crawled rolling calls none of whose sources lists them any more (`_gone_listings`).
+    Rolling calls whose status staff set (locked) stay as staff set them; staff-entered calls
+    (no listing) are staff's to close. Returns how many expired."""
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    cutoff = now - rolling_max_age()
+    open_ = Audition.objects.filter(status=Audition.Status.OPEN)
+    listings = SourceListing.objects.filter(audition=OuterRef("pk"))
+    rolling = open_.filter(Exists(listings), deadline__isnull=True)
+
+    reasons: dict[UUID, str] = {}
+    for pk in open_.filter(deadline__lt=today).values_list("id", flat=True):
+        reasons[pk] = f"Deadline before {today.isoformat()}"
+    old = rolling.filter(Q(posted_at__lt=cutoff) | Q(created_at__lt=cutoff))
+    for pk in _due(old):
+        reasons.setdefault(
+            pk, f"No deadline, open {settings.AUDITION_ROLLING_MAX_AGE_DAYS} days since posted"
+        )
+    if (gone := _gone_listings()) is not None:
+        unlisted = rolling.filter(Exists(listings.filter(gone))).exclude(
+            Exists(listings.exclude(gone))
+        )
+        for pk in _due(unlisted):
+            reasons.setdefault(pk, "No deadline, no longer listed by its source")
+    if not reasons:
+        return 0
     due = list(
         Audition.objects.select_for_update(skip_locked=True)
-        .filter(status=Audition.Status.OPEN, deadline__lt=today)
+        .filter(pk__in=list(reasons), status=Audition.Status.OPEN)
         .values_list("id", flat=True)
     )
-    if not due:
-        return 0
-    Audition.objects.filter(pk__in=due).update(
-        status=Audition.Status.EXPIRED, updated_at=timezone.now()
-    )
+    Audition.objects.filter(pk__in=due).update(status=Audition.Status.EXPIRED, updated_at=now)
     AuditionEvent.objects.bulk_create(
         AuditionEvent(
             audition_id=pk,
             action=AuditionEvent.Action.EXPIRED,
             changes={"status": ["open", "expired"]},
-            note=f"Deadline before {today.isoformat()}",
+            note=reasons[pk],
+            created_at=now,
         )
         for pk in due
     )

@@ -5,7 +5,8 @@ from auditions import feed_points, services
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=3)
 def expire_auditions() -> int:
-    """Closes auditions past their deadline. Idempotent: a second run finds nothing due."""
+    """Expires auditions past their deadline, and rolling ones too old or no longer listed
+    (services.auditions_expire). Idempotent: a second run finds nothing due."""
     return services.auditions_expire()
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from auditions.services import source_upsert
+from auditions.services import source_listings_checked, source_upsert
 from crawlers.models import CrawlRun, CrawlSource
 from crawlers.runner import ChildResult, run_crawl_process
 from crawlers.selectors import crawl_run_created_audition_ids
@@ -206,8 +206,10 @@ def _summary(run: CrawlRun) -> str:
 def crawl_run_finish(*, run_id: int, child: ChildResult) -> CrawlRun:
     """Closes a run from what the crawl process reported and how it ended:
     timed_out (killed at the hard timeout), failed (crashed, or nothing ingested while things
-    went wrong), partial (some errors or rejections), succeeded. Sends `crawl_run_finished`
-    after commit when the run created auditions."""
+    went wrong), partial (some errors or rejections), succeeded. A succeeded run that ran to
+    the spider's normal end also records which listings its source still shows
+    (`source_listings_checked`). Sends `crawl_run_finished` after commit when the run created
+    auditions."""
     run = CrawlRun.objects.select_for_update().get(pk=run_id)
     run.finished_at = timezone.now()
     ingested = run.items_created + run.items_updated + run.items_unchanged + run.items_merged
@@ -230,6 +232,10 @@ def crawl_run_finish(*, run_id: int, child: ChildResult) -> CrawlRun:
     run.reason = run.reason.strip()[:4000]
     run.stats = {**run.stats, "returncode": child.returncode, "duration": child.duration}
     run.save()
+    if run.status == CrawlRun.Status.SUCCEEDED and run.stats.get("finish_reason") == "finished":
+        # Read every page it meant to without an error: what it did not see is no longer
+        # listed (rolling calls expire on it). Never from a failed, partial or cut-short run.
+        source_listings_checked(source_id=run.source.source_id, since=run.started_at)
     if run.items_created:
         transaction.on_commit(lambda: _announce(run.pk))
     return run

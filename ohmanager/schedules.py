@@ -27,7 +27,8 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         # Hourly at :05 Seoul time, so yesterday's deadlines expire by 00:05; the list hides
         # them even before it runs.
         crontab={"minute": "5", "hour": "*"},
-        description="Marks open auditions past their deadline as expired.",
+        description="Marks open auditions expired: past their deadline, or rolling and too old "
+        "or no longer listed by their source.",
     ),
     PeriodicTaskSpec(
         name="auditions.refresh_feed_points",

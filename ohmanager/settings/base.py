@@ -321,6 +321,12 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Auditions ------------------------------------------------------------------------------
+# A call whose deadline cannot be read (rolling) stays open at most this many days after it was
+# posted (first seen, when the post shows no date), and only while its source still lists it
+# (auditions.services.auditions_expire); an older one is ingested expired.
+AUDITION_ROLLING_MAX_AGE_DAYS = env.int("AUDITION_ROLLING_MAX_AGE_DAYS", default=45)
+
 # --- Crawlers -------------------------------------------------------------------------------
 # Sites we crawl can reach a person: the user agent names this address (crawlers/scraper).
 CRAWLER_CONTACT_EMAIL = env.str("CRAWLER_CONTACT_EMAIL", default="crawler@ohmanager.kr")
