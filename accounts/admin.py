@@ -1,10 +1,19 @@
 """Back office for members. Staff never see password or code hashes: the password field is left
-out of the member form entirely, and code hashes are not among the displayed fields."""
+out of the member form entirely, and code hashes are not among the displayed fields.
 
+Who may do what (security review #13, points 2 and 3): every action names its permission;
+suspending is `accounts.suspend_member`, not the member edit permission; profiles are moderated
+on their own page (`change_profile`), not through the member form. Only a superuser sets staff
+and superuser flags, groups, permissions, email or password, or acts on a staff account at all.
+The staff groups that hand these out are code: ohmanager/staff_groups.py."""
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -62,11 +71,10 @@ def _thumbnail(photo: Photo, size: int = 96) -> str:
     )
 
 
-class ProfileInline(admin.StackedInline):
-    """The profile on the member's page. Staff may correct the name and bio (moderation); the
-    rest is the member's to set. Photos are shown here and removed on the photo page."""
+class ProfileDisplay:
+    """What staff see of a profile. Staff may correct the name and bio (moderation, on the
+    profile's own page); the rest is the member's to set. Photos are removed on the photo page."""
 
-    model = Profile
     fields = (
         "display_name",
         "bio",
@@ -100,8 +108,6 @@ class ProfileInline(admin.StackedInline):
         "created_at",
         "updated_at",
     )
-    can_delete = False
-    extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Profile]:
         return super().get_queryset(request).prefetch_related("photos", "credits")
@@ -142,6 +148,46 @@ class ProfileInline(admin.StackedInline):
             (_("recommendations"), profile.notify_recommendations),
         ]
         return ", ".join(f"{name}: {'on' if on else 'off'}" for name, on in switches)
+
+
+class ProfileInline(ProfileDisplay, admin.StackedInline):
+    """The profile on the member's page, read-only: editing it there would make profile
+    moderation need the member edit permission. The change link opens the profile's page."""
+
+    model = Profile
+    can_delete = False
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(ProfileDisplay, admin.ModelAdmin):
+    """Profile moderation: the name and bio, with `accounts.change_profile` (the moderator
+    group), saved through the same service as the member's own edits (`profile_update`)."""
+
+    list_display = ("display_name", "member", "updated_at")
+    search_fields = ("display_name", "member__email")
+    list_select_related = ("member",)
+    ordering = ("-updated_at",)
+    fields = ("member", *ProfileDisplay.fields)
+    readonly_fields = ("member", *ProfileDisplay.readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # made at activation
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # goes with the member (withdrawal)
+
+    def save_model(self, request: HttpRequest, obj: Profile, form, change: bool) -> None:
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changed:
+            profile_services.profile_update(member=obj.member, **changed)
 
 
 @admin.register(Photo)
@@ -203,8 +249,45 @@ class PhotoAdmin(admin.ModelAdmin):
         profile_services.photo_delete(photo=obj)
 
 
+# Status moves the admin form may make: the two the staff services make, so the form and the
+# actions share one path (suspension revokes sessions). Withdrawal is the member's; activation
+# is the sign-up code's (it prepares the profile); neither is undone from here.
+FORM_STATUS_MOVES = {
+    (Member.Status.ACTIVE, Member.Status.SUSPENDED),
+    (Member.Status.SUSPENDED, Member.Status.ACTIVE),
+}
+# What only a superuser may set on a member: each lets its holder take over an account or
+# widen their own powers (an email change leads to a password reset).
+SUPERUSER_ONLY_FIELDS = ("email", "is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def _is_staff_account(member: Member) -> bool:
+    return member.is_staff or member.is_superuser
+
+
+def _staff_accounts() -> Q:
+    return Q(is_staff=True) | Q(is_superuser=True)
+
+
+class MemberChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = Member
+        fields = "__all__"
+        field_classes: dict = {}
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        stored = self.instance.status
+        if status != stored and (stored, status) not in FORM_STATUS_MOVES:
+            raise forms.ValidationError(
+                _("From here a member can only be suspended (when active) or reactivated.")
+            )
+        return status
+
+
 @admin.register(Member)
 class MemberAdmin(UserAdmin):
+    form = MemberChangeForm
     ordering = ("-date_joined",)
     list_display = ("email", "status", "language", "is_staff", "date_joined", "last_login")
     list_filter = ("status", "is_staff", "language")
@@ -234,14 +317,80 @@ class MemberAdmin(UserAdmin):
     inlines = (ProfileInline, SessionInline)
     actions = ("suspend", "reactivate")
 
-    @admin.action(description=_("Suspend (and sign out everywhere)"))
+    # --- Who may act on whom ----------------------------------------------------------------
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Member | None = None) -> tuple:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            return (*fields, *SUPERUSER_ONLY_FIELDS)
+        return fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Member | None = None) -> bool:
+        if obj is not None and _is_staff_account(obj) and not request.user.is_superuser:
+            return False  # shown read-only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Member | None = None) -> bool:
+        if obj is not None and _is_staff_account(obj) and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        # The bulk delete action checks the model permission only, not each selected row.
+        if not request.user.is_superuser and queryset.filter(_staff_accounts()).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Setting someone's password is taking their account: superusers only.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
+
+    def has_suspend_member_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.suspend_member")
+
+    def _members_to_act_on(self, request: HttpRequest, queryset: QuerySet[Member]) -> list[Member]:
+        if request.user.is_superuser:
+            return list(queryset)
+        skipped = queryset.filter(_staff_accounts()).count()
+        if skipped:
+            self.message_user(
+                request,
+                _("%d staff account(s) left as they were: only a superuser acts on staff.")
+                % skipped,
+                messages.WARNING,
+            )
+        return list(queryset.exclude(_staff_accounts()))
+
+    # --- Writes: the staff services -----------------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Member, form, change: bool) -> None:
+        if not (change and "status" in form.changed_data):
+            super().save_model(request, obj, form, change)
+            return
+        # A status change from the form is the action's: the service revokes sessions.
+        new_status, obj.status = obj.status, form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if new_status == Member.Status.SUSPENDED:
+            services.member_suspend(member=obj)
+        else:
+            services.member_reactivate(member=obj)
+
+    @admin.action(
+        description=_("Suspend (and sign out everywhere)"), permissions=["suspend_member"]
+    )
     def suspend(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
-        done = sum(services.member_suspend(member=member) for member in queryset)
+        members = self._members_to_act_on(request, queryset)
+        done = sum(services.member_suspend(member=member) for member in members)
         self.message_user(request, _("%d member(s) suspended.") % done, messages.SUCCESS)
 
-    @admin.action(description=_("Reactivate suspended members"))
+    @admin.action(description=_("Reactivate suspended members"), permissions=["suspend_member"])
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
-        done = sum(services.member_reactivate(member=member) for member in queryset)
+        members = self._members_to_act_on(request, queryset)
+        done = sum(services.member_reactivate(member=member) for member in members)
         self.message_user(request, _("%d member(s) reactivated.") % done, messages.SUCCESS)
 
 
@@ -281,6 +430,18 @@ class MemberSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Revoke selected sessions"), permissions=["revoke"])
     def revoke(self, request: HttpRequest, queryset: QuerySet[MemberSession]) -> None:
+        if not request.user.is_superuser:
+            # Signing a staff account out is acting on it: a superuser's call.
+            staff_sessions = Q(member__is_staff=True) | Q(member__is_superuser=True)
+            skipped = queryset.filter(staff_sessions).count()
+            if skipped:
+                self.message_user(
+                    request,
+                    _("%d session(s) of staff accounts left alone: only a superuser ends them.")
+                    % skipped,
+                    messages.WARNING,
+                )
+            queryset = queryset.exclude(staff_sessions)
         done = sum(
             services.session_revoke(session_id=session.pk, reason="revoked_by_staff")
             for session in queryset

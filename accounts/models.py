@@ -85,6 +85,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
+        # The admin's suspend/reactivate actions: narrower than change_member, which edits the
+        # whole record (see accounts/admin.py and ohmanager/staff_groups.py).
+        permissions = [("suspend_member", "Can suspend and reactivate members")]
 
     def __str__(self) -> str:
         return self.email
