@@ -30,9 +30,10 @@ class AuditionFilter(django_filters.FilterSet):
     category = django_filters.MultipleChoiceFilter(choices=Category.choices, distinct=False)
     region = django_filters.MultipleChoiceFilter(choices=Region.choices, distinct=False)
     gender = django_filters.ChoiceFilter(
-        choices=[(g.value, g.label) for g in (Gender.FEMALE, Gender.MALE)],
+        choices=[(g.value, g.label) for g in (Gender.FEMALE, Gender.MALE, Gender.ANY)],
         method="skip",
-        help_text="Auditions with a role for this gender (or for any gender).",
+        help_text="female / male: auditions with a role open to that gender (its own or `any`); "
+        "any: auditions with a role open to every gender (a role whose gender is `any`).",
     )
     age = django_filters.NumberFilter(
         method="skip", min_value=0, max_value=120, help_text="Auditions with a role for this age."
@@ -74,7 +75,11 @@ class AuditionFilter(django_filters.FilterSet):
             # One role must fit both: a female role aged 20-29 and a male role aged 40+ do not
             # make an audition for a 45-year-old woman.
             roles = Q(audition_id=OuterRef("pk"))
-            if gender:
+            if gender == Gender.ANY:
+                # api.md: `any` means a role open to every gender, not "any role at all": an
+                # audition with a female and a male role but no `any` role is not listed.
+                roles &= Q(gender=Gender.ANY)
+            elif gender:
                 roles &= Q(gender__in=[gender, Gender.ANY])
             if age is not None:
                 roles &= (Q(age_min__isnull=True) | Q(age_min__lte=age)) & (

@@ -47,7 +47,7 @@ FILTERS_SCHEMA = {
             "type": "array",
             "items": {"type": "string", "enum": Region.values},
         },
-        "gender": _or_empty({"type": "string", "enum": ["female", "male"]}),
+        "gender": _or_empty({"type": "string", "enum": ["female", "male", "any"]}),
         "age": _number({"type": "number", "minimum": 0, "maximum": 120}),
         "deadline_before": _or_empty({"type": "string", "format": "date"}),
         "deadline_after": _or_empty({"type": "string", "format": "date"}),
