@@ -50,8 +50,18 @@ HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
 # item is written in its own transaction before the next, which is what a polite crawl needs.
 TWISTED_REACTOR = "twisted.internet.epollreactor.EPollReactor"
 
-# Crawls reach only public addresses (SSRF guard); tests and `make run` may allow local ones.
-DOWNLOADER_MIDDLEWARES = {"crawlers.scraper.middlewares.PublicAddressOnlyMiddleware": 50}
+# Crawls reach only public addresses (SSRF guard, crawlers.scraper.addresses); tests and
+# `make run` may allow local ones. The resolver checks every address a connection uses, once
+# per name per crawl (an IPv4 and IPv6 resolver; DNS_TIMEOUT does not apply to it, the
+# request's DOWNLOAD_TIMEOUT does). The first middleware refuses literal addresses before
+# robots.txt is asked for; the second turns the resolver's refusal into an unretried
+# IgnoreRequest, ahead of RetryMiddleware (550).
+# https://docs.scrapy.org/en/latest/topics/settings.html#twisted-dns-resolver
+TWISTED_DNS_RESOLVER = "crawlers.scraper.addresses.PublicAddressResolver"
+DOWNLOADER_MIDDLEWARES = {
+    "crawlers.scraper.middlewares.PublicAddressOnlyMiddleware": 50,
+    "crawlers.scraper.middlewares.ResolverRefusalMiddleware": 555,
+}
 OHM_ALLOW_PRIVATE_ADDRESSES = django_settings.CRAWLER_ALLOW_PRIVATE_ADDRESSES
 
 ITEM_PIPELINES = {"crawlers.scraper.pipelines.IngestPipeline": 300}

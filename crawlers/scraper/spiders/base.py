@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import html_text
 import scrapy
@@ -33,6 +34,14 @@ def describe_failure(failure: Failure) -> str:
     if failure.check(IgnoreRequest):
         return str(failure.value) or "request ignored"
     return f"{failure.type.__name__}: {failure.value}"
+
+
+def without_userinfo(url: str) -> str:
+    """The URL without a `user:password@` (a run's error sample is shown to staff)."""
+    parts = urlsplit(url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def css_text(selector: Selector | Response, css: str | None) -> str:
@@ -98,7 +107,7 @@ class SourceSpider(scrapy.Spider):
         if kind != "rejected":
             self.error_count += 1
         if len(self.errors) < ERROR_SAMPLE_SIZE:
-            self.errors.append({"url": url, "reason": reason[:500], "kind": kind})
+            self.errors.append({"url": without_userinfo(url), "reason": reason[:500], "kind": kind})
         if getattr(self, "crawler", None):
             self.crawler.stats.inc_value(f"ohm/errors/{kind}")
 
