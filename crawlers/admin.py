@@ -71,7 +71,10 @@ class CrawlSourceAdmin(admin.ModelAdmin):
         for source in queryset:
             services.crawl_source_delete(crawl_source=source)
 
-    @admin.action(description=_("Crawl now"))
+    def has_crawl_now_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("crawlers.crawl_now")
+
+    @admin.action(description=_("Crawl now"), permissions=["crawl_now"])
     def crawl_now(self, request: HttpRequest, queryset: QuerySet[CrawlSource]) -> None:
         for source in queryset:
             # After the admin request's transaction commits (ATOMIC_REQUESTS).

@@ -76,6 +76,9 @@ class CrawlSource(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Starting a crawl spends a worker and the source's politeness budget; editing a source
+        # (change_crawlsource) is a different trust (see crawlers/admin.py).
+        permissions = [("crawl_now", "Can start a crawl of a source now")]
 
     def __str__(self) -> str:
         return self.name
