@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
@@ -169,10 +170,22 @@ class ApplicationAdmin(admin.ModelAdmin):
             snapshot.get("taken_at", ""),
         )
 
+    def has_move_application_permission(self, request: HttpRequest) -> bool:
+        # change_application alone lets staff open the form; moving tells the applicant.
+        return request.user.has_perm("applications.move_application")
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        if self.has_move_application_permission(request):
+            return self.fieldsets
+        return tuple(fieldset for fieldset in self.fieldsets if fieldset[0] != "Move")
+
     def save_model(self, request: HttpRequest, obj: Application, form: Any, change: bool) -> None:
         new_status = form.cleaned_data.get("new_status")
         if not new_status:
             return
+        if not self.has_move_application_permission(request):
+            # The form's declared fields are there even when the Move fieldset is not shown.
+            raise PermissionDenied
         try:
             services.application_move(
                 application_id=obj.pk,
@@ -200,10 +213,10 @@ class ApplicationAdmin(admin.ModelAdmin):
                 skipped += 1  # the lifecycle does not allow it from where that one stands
         self.message_user(request, f"{moved} moved to {status}; {skipped} left as they were.")
 
-    @admin.action(description="Mark as viewed")
+    @admin.action(description="Mark as viewed", permissions=["move_application"])
     def mark_viewed(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move_all(request, queryset, Status.VIEWED)
 
-    @admin.action(description="Mark as not selected")
+    @admin.action(description="Mark as not selected", permissions=["move_application"])
     def mark_not_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._move_all(request, queryset, Status.NOT_SELECTED)

@@ -67,6 +67,8 @@ class Application(models.Model):
 
     class Meta:
         ordering = ("-last_activity_at", "-id")
+        # Staff moving an application (the applicant is told): the admin's move form and actions.
+        permissions = [("move_application", "Can move applications along the lifecycle")]
         constraints = [
             models.UniqueConstraint(
                 fields=["member", "audition"], name="application_one_per_member_audition"
