@@ -149,19 +149,26 @@ class AuditionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{audition}: {error.message}", messages.WARNING)
         self.message_user(request, f"{count} {done}.", messages.SUCCESS)
 
-    @admin.action(description=_("Publish (open) selected auditions"))
+    @admin.action(description=_("Publish (open) selected auditions"), permissions=["change"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Audition.Status.OPEN, "published")
 
-    @admin.action(description=_("Hide selected auditions"))
+    @admin.action(description=_("Hide selected auditions"), permissions=["change"])
     def hide(self, request, queryset):
         self._set_status(request, queryset, Audition.Status.HIDDEN, "hidden")
 
-    @admin.action(description=_("Close selected auditions"))
+    @admin.action(description=_("Close selected auditions"), permissions=["change"])
     def close(self, request, queryset):
         self._set_status(request, queryset, Audition.Status.CLOSED, "closed")
 
-    @admin.action(description=_("Mark as duplicates of the earliest posted (merge into it)"))
+    def has_merge_audition_permission(self, request: HttpRequest) -> bool:
+        # A merge hides a call and moves its listings and applications: more than an edit.
+        return request.user.has_perm("auditions.merge_audition")
+
+    @admin.action(
+        description=_("Mark as duplicates of the earliest posted (merge into it)"),
+        permissions=["merge_audition"],
+    )
     def merge_into_earliest(self, request, queryset):
         auditions = list(queryset.exclude(status=Audition.Status.MERGED).order_by("posted_at"))
         if len(auditions) < 2:

@@ -191,6 +191,9 @@ class Audition(models.Model):
 
     class Meta:
         ordering = ["-posted_at", "-id"]
+        # The admin's merge action: it retires a call and moves its listings and applications,
+        # which editing one (change_audition) does not imply (see auditions/admin.py).
+        permissions = [("merge_audition", "Can merge duplicate auditions")]
         indexes = [
             # One per public ordering, led by status (every list filters on it).
             models.Index(fields=["status", "-posted_at", "-id"], name="audition_status_posted"),
