@@ -34,7 +34,9 @@ run: migrate
 	$(MANAGE) setup_staff_groups
 	$(MANAGE) load_demo_data
 	@echo "API: http://127.0.0.1:8000/api/v1/  docs: http://127.0.0.1:8000/api/docs/"
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start
+	@echo "Demo crawl: $(MANAGE) crawl demo-casting-board (saved pages on http://127.0.0.1:8765/demo/)"
+	cat Procfile Procfile.dev > var/Procfile.run
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f var/Procfile.run
 
 test: $(VENV)/.installed-dev
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u EMAIL_URL -u EMAIL_HOST \

@@ -4,6 +4,7 @@ from accounts import services as account_services
 from accounts.models import Member
 from applications import demo as applications_demo
 from auditions import demo as auditions_demo
+from crawlers import demo as crawlers_demo
 
 ADMIN_EMAIL = "admin@ohmanager.local"
 PERFORMER_EMAIL = "performer@ohmanager.local"
@@ -21,4 +22,5 @@ def load(*, admin_password: str, performer_password: str) -> list[str]:
     account_services.profile_prepare(member=Member.objects.get(email=PERFORMER_EMAIL))
     summary += auditions_demo.load()
     summary += applications_demo.load(member=Member.objects.get(email=PERFORMER_EMAIL))
+    summary += crawlers_demo.load()
     return summary

@@ -23,6 +23,12 @@ SIMPLE_JWT["SIGNING_KEY"] = env.str("JWT_SIGNING_KEY", default="") or SECRET_KEY
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 _require(not DEBUG, "DJANGO_DEBUG must be off in production.")
+# Staff-typed crawl URLs must never reach the internal network (crawlers/scraper/addresses.py);
+# only tests and `make run` (its demo site on 127.0.0.1) lift the rule.
+_require(
+    not CRAWLER_ALLOW_PRIVATE_ADDRESSES,
+    "CRAWLER_ALLOW_PRIVATE_ADDRESSES must be off in production.",
+)
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 _require(

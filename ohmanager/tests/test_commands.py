@@ -55,3 +55,42 @@ def test_load_demo_data_refuses_without_debug(settings):
 
     with pytest.raises(Exception, match="DEBUG"):
         call_command("load_demo_data")
+
+
+def test_load_demo_data_loads_the_example_sources_disabled_and_the_demo_source(
+    settings, tmp_path, capsys
+):
+    import yaml
+
+    from crawlers import demo as crawlers_demo
+    from crawlers.models import CrawlSource
+
+    settings.DEBUG = True
+    settings.VAR_DIR = tmp_path
+    examples = {
+        entry["slug"]
+        for entry in yaml.safe_load(crawlers_demo.EXAMPLE_SOURCES.read_text())["sources"]
+    }
+
+    call_command("load_demo_data")
+    assert "manage.py crawl demo-casting-board" in capsys.readouterr().out
+    sources = {source.slug: source for source in CrawlSource.objects.select_related(
+        "periodic_task")}  # fmt: skip
+    assert set(sources) == examples | {crawlers_demo.DEMO_SLUG}
+    # Nothing reaches a real site unasked: the examples and their beat entries are off.
+    assert not any(sources[slug].enabled or sources[slug].periodic_task.enabled
+                   for slug in examples)  # fmt: skip
+    demo = sources[crawlers_demo.DEMO_SLUG]
+    assert demo.enabled and demo.periodic_task.enabled and demo.kind == "board"
+    assert demo.start_urls == ["http://127.0.0.1:8765/demo/index.html"]
+
+    # when: staff turn an example on, and `make run` runs again
+    backstage = sources["backstage"]
+    backstage.enabled = True
+    backstage.save(update_fields=["enabled"])
+    call_command("load_demo_data")
+
+    # then: nothing doubled, staff's choice kept
+    assert CrawlSource.objects.count() == len(sources)
+    assert PeriodicTask.objects.filter(name__startswith="crawl: ").count() == len(sources)
+    assert CrawlSource.objects.get(slug="backstage").enabled

@@ -44,6 +44,7 @@ def run_django(args: list[str], **overrides: str | None) -> subprocess.Completed
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG"),
         ({"DJANGO_ALLOWED_HOSTS": None}, "DJANGO_ALLOWED_HOSTS"),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS"),
+        ({"CRAWLER_ALLOW_PRIVATE_ADDRESSES": "true"}, "CRAWLER_ALLOW_PRIVATE_ADDRESSES"),
     ],
 )
 def test_production_refuses_to_start_on_unsafe_values(overrides, complaint):
