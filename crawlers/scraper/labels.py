@@ -41,7 +41,9 @@ DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
     "email": ("이메일", "E-mail", "Email", "메일"),
     "deadline": (
         "모집 마감일", "모집마감일", "접수 마감일", "접수마감일", "지원 마감일", "마감일",
-        "접수 마감", "접수마감", "모집기한", "모집 기한", "마감", "Deadline", "Apply by",
+        "접수 마감", "접수마감", "모집기한", "모집 기한", "모집 일자", "모집일자", "접수 기간",
+        "접수기간", "모집 기간", "모집기간", "지원 기간", "지원기간", "마감", "Deadline",
+        "Apply by",
     ),
     "region": ("촬영 지역", "촬영지역", "활동 지역", "지역", "Region"),
     "location": ("촬영 장소", "촬영장소", "오디션 장소", "공연장", "장소", "Location"),
@@ -65,12 +67,26 @@ def _compile(labels: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str], dict
         _label_pattern(name)
         for name in sorted({n for names in labels.values() for n in names}, key=len, reverse=True)
     )
-    # A label starts a line or follows a space or separator, and is followed by a colon.
+    # A label starts a line or follows a space, a separator or a bullet (`ㆍ접수마감 :`), and is
+    # followed by a colon.
     pattern = re.compile(
-        rf"(?:^|(?<=[\s|/·,\]\)]))(?P<label>{alternation})\s*:\s*",
+        rf"(?:^|(?<=[\s|/·,\]\)ㆍ•*※▶►■□◆○●-]))(?P<label>{alternation})\s*:\s*",
         re.IGNORECASE | re.MULTILINE,
     )
     return pattern, by_key
+
+
+# Fields whose value is a name: a line of speech after such a label is a script excerpt
+# (`감독 : 네, 다음~ 들어오세요~.`), not the name.
+_NAME_FIELDS = {"company", "director", "casting_director", "contact_person", "work_title"}
+_SPEECH = re.compile(
+    r"[~!?…]|(?:니다|세요|어요|아요|해요|까요|네요|지요|죠)\s*[.,]?\s*$|[요다]\.\s*$"
+    r"|^(?:네|아|어|음|자|예)\s*,"
+)
+
+
+def looks_like_speech(value: str) -> bool:
+    return bool(_SPEECH.search(value))
 
 
 def merged_labels(extra: Mapping[str, Iterable[str]] | None = None) -> dict[str, tuple[str, ...]]:
@@ -104,6 +120,8 @@ class LabelExtractor:
             if 0 <= newline < stop:
                 stop = newline
             value = one_line(text[match.end() : stop])
+            if field in _NAME_FIELDS and looks_like_speech(value):
+                continue  # left in the free text, where a reader sees a line of dialogue
             consumed.append((match.start(), stop))
             if field and value and field not in values:
                 values[field] = value

@@ -276,7 +276,10 @@ def parse_gender(text: str | None) -> str | None:
 
 _DECADE = re.compile(r"(\d{2})\s*대\s*(초반|중반|후반|초|중|후)?")
 _BIRTH_YEAR = re.compile(r"(\d{2,4})\s*년생")
-_AGE_RANGE = re.compile(r"(\d{1,2})\s*(?:세|살)?\s*[~\-\u2013]\s*(\d{1,2})\s*(?:세|살)")
+_AGE_RANGE = re.compile(
+    r"(\d{1,2})\s*(?:세|살)?\s*(?:[~\-\u2013]|(?:세|살)\s*(?:부터|에서|이상))\s*(?:만\s*)?"
+    r"(\d{1,2})\s*(?:세|살)"
+)  # `8~9세`, `만 9세부터 13세까지`, `9세에서 12세 사이`, `만 17세 이상 26세 이하`
 _AGE_SINGLE = re.compile(r"(?:만\s*)?(\d{1,2})\s*(?:세|살)\s*(이상|이하|미만|초과)?")
 _EN_AGE_RANGE = re.compile(r"(?:ages?|aged)?\s*(\d{1,2})\s*(?:-|\u2013|to)\s*(\d{1,2})", re.I)
 _EN_AGE_PLUS = re.compile(r"(\d{1,2})\s*\+")
@@ -345,6 +348,9 @@ class PayValue:
     amount_max: int | None = None
     unit: str = ""  # per_session / day / project / month
     currency: str = "KRW"
+    # Set when the text states an amount no one pays for its unit (`회차당 200,000만원`): the
+    # amount is dropped (the raw text keeps it) rather than stored a thousand times too big.
+    implausible: bool = False
 
 
 _UNPAID = re.compile(
@@ -352,17 +358,36 @@ _UNPAID = re.compile(
     r"|unpaid|no pay",
     re.I,
 )
+# A pay word, then a refusal: `배우페이는 지급하지 않습니다`, `보수는 한 푼도 없다`,
+# `출연료 대신 티셔츠`. These beat any amount the same text names (often a usual rate it is
+# contrasting with).
+_PAY_WORD = r"(?:페이|출연료|보수|수고비|사례비|사례금|개런티|급여|거마비)"
+_NEGATED = re.compile(
+    _PAY_WORD + r"\S{0,3}\s*(?:는|은|가|이)?\s*(?:\S+\s+)?"
+    r"(?:(?:지급|제공)(?:하지|되지|은|는)?\s*(?:않|없|안\s*됩|불가)|없(?:음|습니다|다|고|으며|어)"
+    r"|한\s*푼(?:도)?\s*없|대신)"
+    r"|(?:지급|제공)(?:하지|되지)\s*않(?:습니다|음|는다)?\s*$"
+)
 # Expenses alone are not a fee: `교통비 지급` is an unpaid call with its costs covered.
 _EXPENSES_ONLY = re.compile(r"^(?:[^\d]*?)(교통비|식비|차비|식사\s*제공|간식)[^\d만원]*$")
 _NEGOTIABLE = re.compile(
     r"협의|추후\s*(?:공지|안내|결정)|미정|면접\s*후|negotiable|tbd|doe\b", re.I
 )
+# Posters space units as they please: `회차 당`, `1회차`, `회 당`, `일 10만`.
 _UNITS = (
-    ("per_session", re.compile(r"회차당|회당|회차\s*별|/\s*회|per session|per episode", re.I)),
-    ("day", re.compile(r"일당|하루|1일|일\s*기준|/\s*일|per day|/\s*day|daily|day rate", re.I)),
+    ("per_session", re.compile(
+        r"회차\s*당|회\s*당|1\s*회차?\s*(?:에|기준)?\s*\d|회차\s*별|/\s*회|per session|per episode",
+        re.I)),
+    ("day", re.compile(
+        r"일\s*당|하루|1\s*일|일\s*기준|/\s*일|(?:^|\s)일\s*\d|per day|/\s*day|daily|day rate",
+        re.I)),
     ("month", re.compile(r"월급|월\s*\d|/\s*월|월\s*기준|per month|/\s*month|monthly", re.I)),
     ("project", re.compile(r"작품당|편당|건당|총\s*\d|전체|per project|flat|total", re.I)),
-)
+)  # fmt: skip
+# The most a Korean production plausibly pays per unit (KRW); beyond it the figure is a typo.
+_PLAUSIBLE_MAX = {"per_session": 10_000_000, "day": 10_000_000, "month": 50_000_000,
+                  "project": 500_000_000, "": 500_000_000}  # fmt: skip
+_PLAUSIBLE_MIN = 1_000
 _CURRENCIES = (
     ("USD", re.compile(r"\$|usd|달러", re.I)),
     ("EUR", re.compile(r"€|eur\b|유로", re.I)),
@@ -391,12 +416,14 @@ def _amounts(text: str) -> list[int]:
 
 def parse_pay(text: str | None) -> PayValue:
     """`회차당 30만원` → paid 300,000 per session; `페이 협의` → negotiable; `무페이` → unpaid;
-    `10~20만원` → a range; `$500/day` → USD."""
+    `10~20만원` → a range; `$500/day` → USD; `배우페이는 지급하지 않습니다` → unpaid."""
     text = one_line(text)
     if not text:
         return PayValue()
     currency = next((code for code, pattern in _CURRENCIES if pattern.search(text)), "KRW")
     unit = next((code for code, pattern in _UNITS if pattern.search(text)), "")
+    if _NEGATED.search(text):
+        return PayValue("unpaid", currency=currency)
     # `10~20만원`: the multiplier written once applies to both ends.
     shared = re.search(r"(\d[\d,]*)\s*[~\-\u2013]\s*(\d[\d,]*)\s*(억|천만|백만|만|천)", text)
     amounts = _amounts(text)
@@ -407,29 +434,50 @@ def parse_pay(text: str | None) -> PayValue:
     if _UNPAID.search(text) and not amounts:
         return PayValue("unpaid", currency=currency)
     if amounts:
+        if currency == "KRW" and not all(
+            _PLAUSIBLE_MIN <= a <= _PLAUSIBLE_MAX[unit] for a in amounts
+        ):
+            return PayValue("paid", unit=unit, currency=currency, implausible=True)
         return PayValue("paid", min(amounts), max(amounts), unit, currency)
     if _NEGOTIABLE.search(text):
         return PayValue("negotiable", unit=unit, currency=currency)
+    # `회차 당 드리는 금액은 교통비를 포함한 …`: a fee per unit is paid even without its figure.
+    if unit:
+        return PayValue("paid", unit=unit, currency=currency)
     if _EXPENSES_ONLY.search(text):
         return PayValue("unpaid", currency=currency)
-    if re.search(r"지급|있음|유료|paid", text, re.I):
+    if re.search(r"지급|있음|유료|paid|드립니다|드려요|드리는", text, re.I):
         return PayValue("paid", unit=unit, currency=currency)
     return PayValue(currency=currency)
 
 
 # --- Region ---------------------------------------------------------------------------------
 
+_SEOUL_DISTRICTS = (
+    "강남구", "강동구", "강북구", "강서구", "관악구", "광진구", "구로구", "금천구", "노원구",
+    "도봉구", "동대문구", "동작구", "마포구", "서대문구", "서초구", "성동구", "성북구", "송파구",
+    "양천구", "영등포구", "용산구", "은평구", "종로구", "중랑구",
+    # Bare district names no other city shares.
+    "서초", "송파", "마포", "용산", "종로", "노원", "도봉", "은평", "성북", "동대문", "서대문",
+    "영등포", "관악", "광진", "양천", "중랑", "명동", "신촌", "압구정", "청담", "이태원",
+)  # fmt: skip
+# Venues known by name alone; longer names beat the city inside them (세종문화회관 is in Seoul).
+_SEOUL_VENUES = (
+    "세종문화회관", "예술의전당", "예술의 전당", "코엑스", "올림픽공원", "국립극장", "블루스퀘어",
+    "샤롯데씨어터", "충무아트센터", "디큐브아트센터", "광화문", "남산",
+)  # fmt: skip
 _REGIONS: list[tuple[str, tuple[str, ...]]] = [
     ("online", ("온라인", "비대면", "화상", "zoom", "online", "remote", "self tape", "self-tape")),
     ("nationwide", ("전국", "지역무관", "지역 무관", "nationwide")),
-    ("seoul", ("서울", "강남", "홍대", "대학로", "충무로", "성수", "여의도", "상암", "seoul")),
+    ("seoul", ("서울", "강남", "홍대", "대학로", "충무로", "성수", "여의도", "상암", "seoul",
+               *_SEOUL_DISTRICTS, *_SEOUL_VENUES)),
     ("busan", ("부산", "해운대", "busan")),
     ("daegu", ("대구", "daegu")),
     ("incheon", ("인천", "송도", "incheon")),
     ("gwangju", ("광주광역시", "광주", "gwangju")),
     ("daejeon", ("대전", "daejeon")),
     ("ulsan", ("울산", "ulsan")),
-    ("sejong", ("세종", "sejong")),
+    ("sejong", ("세종시", "세종특별자치시", "세종", "sejong")),
     (
         "gyeonggi",
         ("경기", "수원", "성남", "분당", "고양", "일산", "파주", "용인", "부천", "안양", "남양주",
@@ -445,30 +493,84 @@ _REGIONS: list[tuple[str, tuple[str, ...]]] = [
     ("jeju", ("제주", "서귀포", "jeju")),
     (
         "overseas",
-        ("해외", "미국", "일본", "중국", "overseas", "los angeles", "new york", "london", "usa",
+        ("해외", "미국", "일본", "중국", "뉴욕", "런던", "파리", "도쿄", "로스앤젤레스", "할리우드",
+         "overseas", "los angeles", "new york", "london", "usa",
          "united states", "united kingdom", " uk", "canada", "atlanta", "toronto", "tokyo"),
     ),
 ]
+_REGION_NAMES = sorted(
+    ((name, code) for code, names in _REGIONS for name in names), key=lambda p: -len(p[0])
+)
+_REGION_PATTERN = re.compile("|".join(re.escape(name) for name, _ in _REGION_NAMES))
+_REGION_CODE = dict(_REGION_NAMES)
+# City names that are also given names or common words (원주 the character, 공주 a princess,
+# 화성 Mars, 진주 a pearl): a place only with a place's suffix after them.
+_AMBIGUOUS_PLACES = {"원주", "공주", "화성", "진주", "구미", "안동", "아산", "여수", "하남",
+                     "고양", "통영", "경주", "세종", "남산", "파리"}  # fmt: skip
+_PLACE_SUFFIX = re.compile(
+    r"(?:시|군|구|도|역|광역시|특별시|지역|소재|일대|일원|에서|현지|권|\s*(?:시내|근교))"
+)
+# A university, school or company named after a city says nothing about where the work is.
+_INSTITUTION_AFTER = re.compile(
+    r"\S*?(?:대학교|대학원|대학|대|예고|고등학교|고교|중학교|초등학교|문화사|출판사|신문|일보"
+    r"|방송|웹페스트|학과|교대|여대|과학기술원)(?![가-힣])"
+)
+
+
+def region_mentions(text: str | None) -> list[tuple[int, str, str]]:
+    """(position, code, what follows it) of every place the text names, in order; names that
+    are part of an institution's name or a person's name are left out."""
+    text = one_line(text).lower()
+    found = []
+    for match in _REGION_PATTERN.finditer(text):
+        name, after = match.group(0), text[match.end() : match.end() + 30]
+        before = text[match.start() - 1] if match.start() else " "
+        if name.isascii() and name.strip().isalpha() and (before.isalpha() or after[:1].isalpha()):
+            continue  # `uk` inside a word
+        # A name glued to a preceding syllable is inside another word (e.g. 수원 in 보수원).
+        if "\uac00" <= before <= "\ud7a3" and name not in _SEOUL_VENUES:
+            continue
+        token_rest = re.match(r"[^\s,.()\[\]]*", after).group(0)
+        if _INSTITUTION_AFTER.fullmatch(token_rest) or re.match(
+            r"\s(?:문화사|출판사|대학교)", after
+        ):
+            continue
+        if name in _AMBIGUOUS_PLACES and not _PLACE_SUFFIX.match(after) and not re.match(
+            r"[^\s]*(?:예술의전당|시립|문화재단|문화회관|극장|아트홀|센터)", after
+        ):
+            continue
+        found.append((match.start(), _REGION_CODE[name], after))
+    return found
 
 
 def parse_region(text: str | None) -> str | None:
     """The region code of the place named first: `서울 마포구` → seoul, `경기 파주` →
-    gyeonggi, `온라인` → online. None when no place is recognised."""
-    text = one_line(text).lower()
-    if not text:
-        return None
-    best: tuple[int, str] | None = None
-    for code, names in _REGIONS:
-        for name in names:
-            position = text.find(name)
-            if position >= 0 and (best is None or position < best[0]):
-                best = (position, code)
-    return best[1] if best else None
+    gyeonggi, `온라인` → online, `도봉구민회관` → seoul. None when no place is recognised; a
+    university (`경북대`), a company (`서울 문화사`) or a name (`원주는`) is not a place."""
+    mentions = region_mentions(text)
+    return mentions[0][1] if mentions else None
+
+
+# Where the work happens: `서울에서 진행`, `노원구 소재`, `대전예술의전당 앙상블홀에서`,
+# `서울 마포구와 강원도 속초에서` (the first place of the phrase).
+_WHERE_IT_HAPPENS = re.compile(r"^[^,.\n]{0,20}?(?:에서|소재|일대|일원)")
+
+
+def region_from_prose(text: str | None) -> str | None:
+    """The region of free text: the first place the text says something happens in, else the
+    first place it names."""
+    mentions = region_mentions(text)
+    for _, code, after in mentions:
+        if code not in ("online", "nationwide") and _WHERE_IT_HAPPENS.match(after):
+            return code
+    places = [code for _, code, _ in mentions if code not in ("online",)]
+    return places[0] if places else None
 
 
 # --- Category -------------------------------------------------------------------------------
 
-# Order matters: the more specific word first (웹드라마 before 드라마, 보조출연 before 출연).
+# Order matters only between keywords at the same position (the longer wins, 웹드라마 over
+# 드라마); otherwise the medium named first wins.
 _CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("extra", ("보조출연", "보조 출연", "엑스트라", "extra", "background actor",
                "background talent")),
@@ -476,37 +578,83 @@ _CATEGORIES: list[tuple[str, tuple[str, ...]]] = [
     ("music_video", ("뮤직비디오", "뮤비", "m/v", "music video")),
     ("musical", ("뮤지컬", "musical")),
     ("short_form", ("숏폼", "숏츠", "쇼츠", "릴스", "틱톡", "short-form", "shorts", "tiktok")),
+    ("model", ("광고모델", "홍보모델", "모델", "피팅", "화보", "model")),
     ("commercial", ("광고", "cf", "바이럴", "홍보영상", "commercial", "advert")),
     ("voice", ("성우", "더빙", "내레이션", "나레이션", "voice over", "voiceover", "voice actor")),
     ("idol", ("아이돌", "연습생", "걸그룹", "보이그룹", "idol", "k-pop trainee")),
-    ("model", ("모델", "피팅", "화보", "model")),
-    ("theater", ("연극", "극단", "공연", "theater", "theatre", "stage play")),
+    ("theater", ("연극", "극단", "theater", "theatre", "stage play")),
     ("drama", ("드라마", "시트콤", "ott 시리즈", "tv series", "television", "tv drama")),
-    ("film", ("단편영화", "장편영화", "독립영화", "졸업작품", "영화", "short film", "feature film",
-              "student film", "film")),
+    ("film", ("단편영화", "장편영화", "독립영화", "졸업작품", "학생영화", "졸업영화", "영화",
+              "short film", "feature film", "student film", "film")),
 ]
+_CATEGORY_NAMES = sorted(
+    ((k, code) for code, keywords in _CATEGORIES for k in keywords), key=lambda p: -len(p[0])
+)
+_CATEGORY_PATTERN = re.compile("|".join(re.escape(k) for k, _ in _CATEGORY_NAMES))
+_CATEGORY_CODE = dict(_CATEGORY_NAMES)
 _MV_WORD = re.compile(r"\bmv\b", re.I)
 _CF_WORD = re.compile(r"\bcf\b|\bad\b", re.I)
+# A medium word inside another word names no medium: a department (연극영화학과, 영화과),
+# a festival (영화제), an adjective (드라마틱), a troupe's name is only a hint (극단 below).
+_NOT_A_MEDIUM_AFTER = re.compile(
+    r"^(?:영화)?(?:영상)?(?:학과|과(?![가-힣])|학부|전공|계열|제|관|틱|계|인|사적)"
+)
+# Words that are not the medium but who is sought: they beat the medium when the post
+# recruits them (`드라마 보조출연자 1000여명 모집`), not when it lists them (`엑스트라까지`).
+_SOUGHT = {"extra", "voice", "idol"}
+_RECRUIT = re.compile(
+    r"^[가-힣]{0,4}\s*(?:\S+\s+){0,2}?(?:모집|공모|선발|구합|구함|찾|뽑|오디션|공채|선발대회)"
+)
+# Weak hints, used only when nothing else names a medium: a troupe is usually theatre, a
+# drama may be a genre (`장르: 드라마`) unless a broadcaster airs it.
+_WEAK = {"극단": "theater", "드라마": "drama"}
+_BROADCAST_BEFORE = re.compile(r"(?:kbs|mbc|sbs|jtbc|tvn|ocn|ena|tv|방송|일일|주말|미니시리즈)\s*$")
+
+
+def _category_mentions(text: str) -> list[tuple[int, str, bool, bool]]:
+    """(position, code, weak, sought) of every medium word in the text."""
+    found = []
+    for match in _CATEGORY_PATTERN.finditer(text):
+        keyword = match.group(0)
+        code = _CATEGORY_CODE[keyword]
+        start, end = match.span()
+        after = text[end : end + 20]
+        if keyword.isascii():
+            # Short English words only as whole words: `cf`, `model`, `film`.
+            if (start and text[start - 1].isalpha()) or after[:1].isalpha():
+                continue
+        elif _NOT_A_MEDIUM_AFTER.match(after) or (keyword == "연극" and after.startswith("영화")):
+            continue
+        weak = keyword in _WEAK and not (
+            keyword == "드라마" and _BROADCAST_BEFORE.search(text[max(0, start - 12) : start])
+        )
+        sought = code in _SOUGHT and bool(_RECRUIT.match(after))
+        found.append((start, code, weak, sought))
+    if _MV_WORD.search(text):
+        found.append((_MV_WORD.search(text).start(), "music_video", False, False))
+    if _CF_WORD.search(text):
+        found.append((_CF_WORD.search(text).start(), "commercial", False, False))
+    return sorted(found)
 
 
 def parse_category(*texts: str | None) -> str:
-    """The catalogue category named by the keywords of the texts (title first), else `other`."""
-    for text in texts:
-        lowered = one_line(text).lower()
-        if not lowered:
-            continue
-        for code, keywords in _CATEGORIES:
-            for keyword in keywords:
-                if code in ("commercial", "model", "film", "extra") and keyword.isascii():
-                    # Short English words only as whole words: `cf`, `model`, `film`.
-                    if re.search(rf"(?<![a-z]){re.escape(keyword)}(?![a-z])", lowered):
-                        return code
-                elif keyword in lowered:
-                    return code
-        if _MV_WORD.search(lowered):
-            return "music_video"
-        if _CF_WORD.search(lowered):
-            return "commercial"
+    """The catalogue category of a call from its texts, the most telling first (title, then
+    the body). Whoever is sought (`보조출연자 모집`, `연습생 선발`) beats the medium; then the
+    first medium named in the first text that names one (`단편영화` beats a genre
+    `장르: 드라마`, 학생영화 beats a 상업연극 감독 role); a troupe or a bare 드라마 only when
+    nothing else is named; `other` when nothing is."""
+    mentions = [_category_mentions(one_line(text).lower()) for text in texts]
+    for found in mentions:
+        for _, code, _, sought in found:
+            if sought:
+                return code
+    for found in mentions:
+        for _, code, weak, sought in found:
+            if not weak and (code != "extra" or sought):
+                return code
+    for found in mentions:
+        if found:
+            return found[0][1]
     return "other"
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 import time
 from datetime import date
 from typing import Any
@@ -31,8 +30,11 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.exceptions import DropItem
 
-from auditions.ingest import ListingData, RoleData
+from auditions.ingest import ListingData
 from crawlers.scraper import normalize as n
+from crawlers.scraper import prose as prose_module
+from crawlers.scraper import roles as roles_module
+from crawlers.scraper import sections as sections_module
 from crawlers.scraper.items import RAW_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -40,52 +42,13 @@ logger = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "merged")
 # Bump whenever `listing_from_item` (or crawlers.scraper.normalize) would make something else
 # of the same raw text: stored fingerprints stop matching and every item is normalised again.
-NORMALISER_VERSION = 1
+NORMALISER_VERSION = 2
 # Items per batch write, and the longest an item waits for its batch to fill.
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
-MAX_ROLES = 20
-# Roles are listed as `민지(20대 여자), 편의점 사장(50대 남자)` or one per line.
-_ROLE_SPLIT = re.compile(r"\s*(?:\n|,|/|·|;|\s(?=\d+\)\s))\s*(?![^()]*\))")
-
-
-def parse_roles(
-    text: str, *, gender: str | None, age: tuple[int | None, int | None],
-    height: tuple[int | None, int | None], headcount: int | None, today: date,
-) -> list[RoleData]:  # fmt: skip
-    """One RoleData per role the text names; each role's own `(20대 여자)` beats the call's
-    general 모집성별 / 나이. Without role names, a call that states who it wants is one role."""
-    parts = [p for p in _ROLE_SPLIT.split(n.clean_text(text or "")) if p.strip(" -")]
-    roles = []
-    for part in parts[:MAX_ROLES]:
-        name = n.one_line(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", part)).strip(" -:") or part
-        name = re.sub(r"\s*역$", "", name) or name
-        own_age = n.parse_age(part, today=today)
-        roles.append(
-            RoleData(
-                name=name[:200],
-                gender=n.parse_gender(part) or gender or "any",
-                age_min=own_age[0] if any(own_age) else age[0],
-                age_max=own_age[1] if any(own_age) else age[1],
-                height_min_cm=height[0],
-                height_max_cm=height[1],
-                headcount=headcount if len(parts) == 1 else None,
-                description=part if part != name else "",
-            )
-        )
-    if not roles and (gender or any(age) or headcount):
-        roles.append(
-            RoleData(
-                name="배우",
-                gender=gender or "any",
-                age_min=age[0],
-                age_max=age[1],
-                height_min_cm=height[0],
-                height_max_cm=height[1],
-                headcount=headcount,
-            )
-        )
-    return roles
+MAX_ROLES = roles_module.MAX_ROLES
+# Kept here for callers that import it from the pipeline.
+parse_roles = roles_module.parse_roles
 
 
 def raw_fields(item: Any) -> dict[str, str]:
@@ -116,30 +79,51 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
     if get("work_title") and get("work_title") not in description:
         description = f"작품: {n.one_line(get('work_title'))}\n{description}".strip()
 
-    pay = n.parse_pay(get("pay"))
-    deadline = n.parse_date(get("deadline"), today=today)
-    shoot_start, shoot_end = n.parse_date_range(get("shoot_period"), today=today)
-    gender = n.parse_gender(get("gender"))
-    age = n.parse_age(get("age"), today=today)
+    # The body read as a reader does: its sections first, then its prose.
+    sections = sections_module.split_sections(description)
+    section = sections_module.section_values(sections)
+    prose = sections_module.prose_of(sections)
+    field = lambda key: get(key) or section.get(key, "")  # noqa: E731
+
+    pay = n.parse_pay(field("pay"))
+    if pay.type == "unknown":
+        pay = prose_module.pay_from_prose(f"{title}\n{prose}")
+    deadline_text = field("deadline")
+    deadline = n.parse_date(deadline_text, today=today)
+    if "~" in deadline_text or "부터" in deadline_text:
+        # A period (`2024.09.01 ~ 2024.09.04`, `~ 2024.09.04`): the call closes at its end.
+        end = n.parse_date_range(deadline_text, today=today)[1]
+        deadline = n.DateValue(end) if end else deadline
+    if deadline.value is None and not deadline.rolling:
+        found = prose_module.deadline_from_prose(f"{title}\n{prose}", today=today)
+        deadline = n.DateValue(found) if found else deadline
+    shoot_start, shoot_end = n.parse_date_range(field("shoot_period"), today=today)
+    gender = n.parse_gender(field("gender"))
+    age = n.parse_age(field("age"), today=today)
     height = n.parse_height(get("height"))
     headcount = n.parse_headcount(get("headcount"))
     region = (
         n.parse_region(get("region"))
         or n.parse_region(get("location"))
+        or n.parse_region(section.get("location"))
         or n.parse_region(title)
-        or n.parse_region(description[:500])
+        or n.region_from_prose(prose)
         or ""
     )
 
     contact_text = "\n".join(
         filter(None, (get(k) for k in ("contact_person", "phone", "email", "apply_how")))
     )
-    contact = n.parse_contact(contact_text + "\n" + description)
-    own = n.parse_contact(contact_text)
+    own = n.parse_contact(prose_module.reveal_emails(contact_text))
+    said = prose_module.apply_from_text(
+        "\n".join(filter(None, (contact_text, section.get("apply_how"), description)))
+    )
     if get("apply_url"):
         apply_method, apply_target = "external_url", get("apply_url", "")
-    elif own.emails or contact.emails:
-        apply_method, apply_target = "email", (own.emails or contact.emails)[0]
+    elif own.emails:
+        apply_method, apply_target = "email", own.emails[0]
+    elif said is not None:
+        apply_method, apply_target = said.method, said.target
     elif own.phones:
         apply_method, apply_target = "phone", own.phones[0]
     else:
@@ -151,7 +135,8 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         external_id=n.one_line(get("external_id"))[:200],
         title=title,
         category=n.parse_category(
-            get("category"), get("production_type"), title, get("work_title"), description[:300]
+            get("category"), get("production_type"), title, get("work_title"), description,
+            section.get("genre"),
         ),
         company=n.one_line(get("company")),
         description=description,
@@ -175,9 +160,9 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         apply_target=apply_target,
         required_media=n.parse_required_media(f"{get('apply_how', '')} {description}"),
         contact_raw=n.clean_text(contact_text),
-        roles=parse_roles(
+        roles=roles_module.parse_roles(
             get("roles", ""), gender=gender, age=age, height=height, headcount=headcount,
-            today=today,
+            today=today, sections=sections, prose=f"{title}\n{prose}",
         ),
         raw=raw,
         raw_fingerprint=raw_fingerprint(raw, today=today),

@@ -1,0 +1,143 @@
+"""Facts a post states in sentences rather than labels: the deadline (`오는 14일까지 접수`),
+the pay (`※ 페이는 … 7만원`, `배우페이는 지급하지 않습니다`) and how to apply (`이메일로 접수`,
+an address written `name 골뱅이 domain`, a Google Form, a Kakao open chat).
+
+Read only where the labels and sections said nothing; each reader looks at the sentences that
+are about its subject, so a performance period or a usual day rate quoted in passing is not
+taken for the call's own deadline or fee.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from crawlers.scraper import normalize as n
+
+_SENTENCE = re.compile(r"(?<=[^\d\s][.!?。])\s+|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(n.clean_text(text)) if s and s.strip()]
+
+
+# --- Deadline -------------------------------------------------------------------------------
+
+# Sentences about applying; a sentence about a show or a shoot is not.
+_APPLY_WORDS = re.compile(
+    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집"
+)
+_DATE = (
+    r"(?:(?P<year>\d{4})\s*[.년/-]\s*)?(?:(?P<month>\d{1,2})\s*(?:월|[./])\s*)?"
+    r"(?P<day>\d{1,2})\s*일?"
+)
+_REL_MONTH = r"(?P<rel>내달|다음\s*달|이달|이번\s*달)?\s*"
+_UNTIL = re.compile(
+    rf"(?<![\d.]){_REL_MONTH}{_DATE}(?![\d.])\s*(?:\([^)]{{1,4}}\))?\s*"
+    r"(?:(?:오전|오후|밤|낮)?\s*\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?|자정|\d{1,2}:\d{2})?\s*"
+    r"(?P<end>까지|을\s*마감|를\s*마감|로\s*마감|마감)"
+)
+
+
+def _day_from(match: re.Match[str], today: date) -> date | None:
+    year, month, day = match.group("year"), match.group("month"), int(match.group("day"))
+    rel = re.sub(r"\s+", "", match.group("rel") or "")
+    if year and month:
+        return n._safe_date(int(year), int(month), day)
+    if month:
+        return n._with_year(int(month), day, today, "future")
+    # A day alone (`오는 14일까지`) is this month's, or next month's once it has passed.
+    first = today.replace(day=1)
+    if rel in ("내달", "다음달") or (not rel and day < today.day):
+        first = (first + timedelta(days=32)).replace(day=1)
+    return n._safe_date(first.year, first.month, day)
+
+
+def deadline_from_prose(text: str | None, *, today: date) -> date | None:
+    """The first `… 까지` (or `… 마감`) date of a sentence about applying: `오는 2월13일 자정까지
+    신청 접수`, `원서접수는 오는 26일부터 5월11일까지` (the end of a period), `01월 18일을
+    마감으로`. Day-only dates count from `today` (the post's own date)."""
+    for sentence in sentences(text or ""):
+        if not _APPLY_WORDS.search(sentence):
+            continue
+        for match in _UNTIL.finditer(sentence):
+            if match.group("month") is None and not re.search(r"일", match.group(0)):
+                continue  # a bare number before 까지 is not a day
+            found = _day_from(match, today)
+            if found is not None:
+                return found
+    return None
+
+
+# --- Pay ------------------------------------------------------------------------------------
+
+_PAY_SENTENCE = re.compile(
+    r"페이|출연료|보수|수고비|사례비|사례금|개런티|급여|거마비|회차\s*당|회당|일당|무보수|무급"
+    r"|재능\s*기부"
+)
+
+
+def pay_from_prose(text: str | None) -> n.PayValue:
+    """The pay the prose states: a refusal anywhere wins (`출연료 대신 티셔츠`), then the first
+    sentence about pay that reads as something."""
+    found = [n.parse_pay(s) for s in sentences(text or "") if _PAY_SENTENCE.search(s)]
+    for pay in found:
+        if pay.type == "unpaid":
+            return pay
+    for pay in found:
+        if pay.type != "unknown":
+            return pay
+    return n.PayValue()
+
+
+# --- How to apply ---------------------------------------------------------------------------
+
+_AT = re.compile(r"\s*(?:골뱅이|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|\s+at\s+)\s*", re.I)
+_DOT = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\s+dot\s+|\s*닷\s*)\s*", re.I)
+_SPACED_EMAIL = re.compile(
+    r"([A-Za-z0-9._%+-]+)\s*@\s*([A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)*\s*\.\s*[A-Za-z]{2,})"
+)
+_FORM = re.compile(r"https?://(?:docs\.google\.com/forms/\S+|forms\.gle/\S+|goo\.gl/forms/\S+)")
+_OPEN_CHAT = re.compile(r"https?://open\.kakao\.com/\S+")
+_EMAIL_SAID = re.compile(
+    r"(?:이메일|e-?mail|메일|전자\s*우편)\s*(?:\([^)]*\)\s*)?(?:로|으로|을|를)?\s*(?:만\s*)?"
+    r"(?:\S+\s+)?(?:접수|제출|지원|보내|신청|도착|응모|받)"
+    r"|(?:접수|지원)\s*(?:메일|이메일)",
+    re.I,
+)
+
+
+def reveal_emails(text: str) -> str:
+    """Addresses written so that harvesters miss them, written back as addresses:
+    `casting 골뱅이 naver.com`, `casting[at]naver[dot]com`, `casting @ naver . com`
+    (a full-width at sign is already folded by NFKC)."""
+    text = _AT.sub("@", text) if re.search(r"골뱅이|\bat\b|\[at\]|\(at\)", text, re.I) else text
+    if "@" in text:
+        text = _DOT.sub(".", text) if re.search(r"dot|닷", text, re.I) else text
+        text = _SPACED_EMAIL.sub(lambda m: m.group(1) + "@" + re.sub(r"\s+", "", m.group(2)), text)
+    return text
+
+
+@dataclass(frozen=True)
+class Apply:
+    method: str  # email / external_url / phone
+    target: str
+
+
+def apply_from_text(text: str | None) -> Apply | None:
+    """How the post asks to be applied to, when its text says: a form link, an address, a
+    Kakao open chat, an e-mail named without its address (`이메일로 접수`), a phone."""
+    text = n.clean_text(text)
+    if not text:
+        return None
+    if match := _FORM.search(text):
+        return Apply("external_url", match.group(0).rstrip(".,)"))
+    contact = n.parse_contact(reveal_emails(text))
+    if contact.emails:
+        return Apply("email", contact.emails[0])
+    if match := _OPEN_CHAT.search(text):
+        return Apply("external_url", match.group(0).rstrip(".,)"))
+    if _EMAIL_SAID.search(text):
+        return Apply("email", "")
+    return None

@@ -1,0 +1,280 @@
+"""Roles as a reader finds them: a list, one per role the post names.
+
+Three places, tried in order: the header's 극중배역 label (`민지(20대 여자), 편의점 사장(50대
+남자)`); role lines in the body (`한선화 (18세) - 주인공:`, `한미진 / 40대 후반`,
+`1. 상업연극 감독 (40대 초반, 지적이다, 남)`, a name alone on its line followed by its
+description); and the sentences that say whom the call seeks (`60대 초반의 남성, 20대 후반의
+남성 … 모집`, `남자 6명·여자 5명`, `만 19세 이상 성인 남녀`). `남녀` is two roles, male and
+female. A post-wide gender or age (모집성별, `응모는 17세부터 22세까지`) fills only what a role
+leaves unsaid.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date
+
+from auditions.ingest import RoleData
+from crawlers.scraper import normalize as n
+from crawlers.scraper.prose import sentences
+from crawlers.scraper.sections import Section, strip_bullet
+
+MAX_ROLES = 20
+Age = tuple[int | None, int | None]
+
+# --- Gender of a phrase ---------------------------------------------------------------------
+
+_BOTH = re.compile(r"남녀|남/여|여/남|남\s*[,·]\s*여|남자\s*[,·와]\s*여자|남성\s*[,·과]\s*여성")
+_ANY = re.compile(r"(?:성별|남녀)\s*(?:무관|상관\s*없|관계\s*없|제한\s*없|불문)")
+_FEMALE_WORDS = re.compile(
+    r"여자|여성|여배우|여주인공|여주(?![가-힣])|(?<![가-힣])여(?![가-힣])|소녀|여고생|여학생|여대생"
+    r"|엄마|어머니|할머니|딸|아내|누나|언니|여동생|이모|고모|여사|아가씨|며느리|female|woman|girl",
+    re.I,
+)
+_MALE_WORDS = re.compile(
+    r"남자|남성|남배우|남주인공|남주(?![가-힣])|(?<![가-힣])남(?![가-힣])|소년|남고생|남학생"
+    r"|아빠|아버지|할아버지|아들|남편|오빠|남동생|삼촌|아저씨|청년(?=\s*남)|(?<!fe)male|\bman\b|boy",
+    re.I,
+)
+
+
+def gender_of(text: str) -> str | None:
+    """`female`, `male` or `any` from a role's own words; None when they say nothing."""
+    if _ANY.search(text):
+        return "any"
+    female, male = _FEMALE_WORDS.search(text), _MALE_WORDS.search(text)
+    if female and male:
+        return (female.start() < male.start() and "female") or "male"
+    return "female" if female else "male" if male else None
+
+
+def _first_gender(text: str) -> str | None:
+    """The gender a role's description points to by its first gendered word (`… 여고생.`)."""
+    female, male = _FEMALE_WORDS.search(text), _MALE_WORDS.search(text)
+    if female and male:
+        return "female" if female.start() < male.start() else "male"
+    return "female" if female else "male" if male else None
+
+
+# --- Role lines -----------------------------------------------------------------------------
+
+_NAME = r"(?P<name>[^\s()\[\]/:~\-\u2013][^()\[\]/:~\-\u2013]{0,18}?)"
+# `한선화 (18세) - 주인공:`, `상업연극 감독 (40대 초반, 지적이다, 남)`, `박성준(20) :`
+_PAREN_LINE = re.compile(rf"^{_NAME}\s*\((?P<info>[^)]{{1,40}})\)\s*(?:역)?\s*(?P<rest>.*)$")
+# `한미진 / 40대 후반`, `이름 - 20대 중반 여성`, `고은(여)_20대 중반`
+_SEP_LINE = re.compile(rf"^{_NAME}\s*(?:/|-|\u2013|_|:)\s*(?P<info>[^/]{{1,30}})$")
+_AGE_OR_GENDER = re.compile(
+    r"\d{1,2}\s*(?:세|살|대)|\d{2}\s*[~-]\s*\d{2}|^\s*\d{1,2}\s*$|(?<![가-힣])[남여](?![가-힣])"
+    r"|남자|여자|남성|여성"
+)
+# `태수 : 평생 연기 인생을 …` inside a role block (a name, then its description).
+_COLON_LINE = re.compile(rf"^{_NAME}\s*:\s*(?P<rest>.+)$")
+_NOT_A_NAME = re.compile(r"촬영|일정|페이|출연료|마감|지원|접수|장소|기간|시놉시스|설명|참고|문의")
+
+
+def _age_of(info: str, today: date) -> Age:
+    if re.fullmatch(r"\s*(\d{1,2})\s*", info):
+        age = int(info)
+        return age, age
+    return n.parse_age(info, today=today)
+
+
+def _role(name: str, info: str, description: str, today: date) -> RoleData:
+    name = re.sub(r"\s*역$", "", n.one_line(name).strip(" -:'\"")) or name
+    age = _age_of(info, today)
+    gender = gender_of(info) or _first_gender(name) or _first_gender(description)
+    return RoleData(
+        name=name[:200], gender=gender or "", age_min=age[0], age_max=age[1],
+        description=n.one_line(f"{info} {description}".strip())[:2000],
+    )  # fmt: skip
+
+
+def roles_from_lines(text: str, *, today: date, in_role_block: bool) -> list[RoleData]:
+    """Roles written one per line. Outside a role block only lines that carry an age or a
+    gender count (`이름 (17세 남)`); inside one a `name : description` or a name alone on its
+    line does too, and the lines under a role describe it."""
+    lines = [strip_bullet(line) for line in n.clean_text(text).splitlines()]
+    heads: list[tuple[int, str, str]] = []  # (line index, name, info)
+    for index, line in enumerate(lines):
+        if not line or len(line) > 120:
+            continue
+        match = _PAREN_LINE.match(line) or _SEP_LINE.match(line)
+        if (
+            match
+            and _AGE_OR_GENDER.search(match.group("info"))
+            and not _NOT_A_NAME.search(match.group("name"))
+        ):
+            heads.append((index, match.group("name"), match.group("info")))
+    if not heads and in_role_block:
+        for index, line in enumerate(lines):
+            match = _COLON_LINE.match(line)
+            alone = len(line) <= 12 and len(line.split()) <= 3 and not re.search(r"[.,!?]", line)
+            if match and len(match.group("name").split()) <= 3:
+                if not _NOT_A_NAME.search(match.group("name")):
+                    heads.append((index, match.group("name"), ""))
+            elif alone and line and index + 1 < len(lines) and not _NOT_A_NAME.search(line):
+                heads.append((index, line, ""))
+    roles = []
+    for position, (index, name, info) in enumerate(heads[:MAX_ROLES]):
+        stop = heads[position + 1][0] if position + 1 < len(heads) else len(lines)
+        own = lines[index]
+        rest = own.split(")", 1)[1] if ")" in own and info else own.split(":", 1)[-1]
+        body = " ".join([rest, *lines[index + 1 : stop]]) if in_role_block or not info else rest
+        roles.append(_role(name, info, body, today))
+    return roles
+
+
+def roles_introduced(text: str, *, today: date) -> list[RoleData]:
+    """A name alone on a line whose next paragraph is about it (`경비원 장씨` / `장씨는 …`)."""
+    lines = [line.strip() for line in n.clean_text(text).splitlines() if line.strip()]
+    roles = []
+    for line, following in itertools.pairwise(lines):
+        words = line.split()
+        if not (1 <= len(words) <= 3 and len(line) <= 12) or re.search(r"[.,:!?<>\[\]]", line):
+            continue
+        if following.startswith(words[-1]) and len(following) > 40:
+            roles.append(_role(line, "", following, today))
+    return roles[:MAX_ROLES]
+
+
+# --- Whom the sentences seek ----------------------------------------------------------------
+
+_SEEK = re.compile(
+    r"모집|모십|찾|뽑|선발|공고|지원|신청|응모|참여|참가|대상|캐스팅|구합|구함|오디션"
+)
+_ROLE_NOUN = re.compile(
+    r"주연|조연|단역|주인공|여주인공|남주인공|아역배우|아역|배우|연기자|신인|성인|엑스트라|보조출연자"
+    r"|소년|소녀|여자아이|남자아이|어린이|여고생|남고생|딸|아들|엄마|아빠|청년|중년|노인"
+)
+_GENERIC = {"배우", "연기자", "신인", "어린이", "아역배우", "성인", "청년"}
+_SPLIT = re.compile(r"\s*(?:/|,|·|ㆍ|;|\s그리고\s)\s*|(?<=[가-힣])(?:과|와)\s+(?=\S)")
+_AGE_WORDS = re.compile(r"\d{1,2}\s*(?:세|살|대)|\d{2,4}\s*년생")
+_OPEN_Q, _CLOSE_Q = "'\"<\u2018\u201c", "'\">\u2019\u201d"
+_QUOTED_ROLE = re.compile(
+    rf"(?:주인공|주연|배역|역할?)\s*[{_OPEN_Q}]([^{_CLOSE_Q}]{{1,12}})[{_CLOSE_Q}]"
+    rf"|[{_OPEN_Q}]([^{_CLOSE_Q}]{{1,12}})[{_CLOSE_Q}]\s*역"
+)
+_KINSHIP_ROLE = re.compile(
+    r"(\S{1,12}의\s*(?:딸|아들|엄마|아빠|어머니|아버지|남편|아내))\s*(?:역)?"
+)
+
+
+def _segment_role(segment: str, today: date) -> tuple[list[RoleData], Age | None]:
+    """The roles a segment names, or the post-wide age it states when it names no role."""
+    age = n.parse_age(segment, today=today) if _AGE_WORDS.search(segment) else (None, None)
+    noun = _ROLE_NOUN.search(segment)
+    kin = _KINSHIP_ROLE.search(segment)
+    if _BOTH.search(segment):
+        base = noun.group(0) if noun and noun.group(0) not in _GENERIC else ""
+        return [
+            RoleData(name=f"{base} {word}".strip(), gender=gender, age_min=age[0], age_max=age[1])
+            for word, gender in (("남", "male"), ("여", "female"))
+        ], None
+    gender = None if _ANY.search(segment) else _first_gender(segment)
+    if _ANY.search(segment):
+        gender = "any"
+    if kin:
+        return [RoleData(name=kin.group(1), gender=_first_gender(kin.group(1)) or "",
+                         age_min=age[0], age_max=age[1])], None  # fmt: skip
+    if gender and gender != "any" and (noun or any(age) or re.search(r"\d+\s*(?:명|분)", segment)):
+        name = noun.group(0) if noun else ("남" if gender == "male" else "여")
+        return [RoleData(name=name, gender=gender, age_min=age[0], age_max=age[1])], None
+    if any(age):
+        if noun and noun.group(0) not in _GENERIC:
+            return [RoleData(name=noun.group(0), gender=gender or "", age_min=age[0],
+                             age_max=age[1])], None  # fmt: skip
+        return [], age
+    return [], None
+
+
+def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, str | None]:
+    """(roles, post-wide age, post-wide gender) from the sentences about whom the call seeks."""
+    roles: list[RoleData] = []
+    wide_age: Age = (None, None)
+    wide_gender: str | None = None
+    for sentence in sentences(text):
+        if not _SEEK.search(sentence):
+            continue
+        for name in (m.group(1) or m.group(2) for m in _QUOTED_ROLE.finditer(sentence)):
+            roles.append(RoleData(name=name.strip(), gender=""))
+        if _ANY.search(sentence):
+            wide_gender = wide_gender or "any"
+        for segment in _SPLIT.split(sentence):
+            found, age = _segment_role(segment, today)
+            roles.extend(found)
+            if age and not any(wide_age):
+                wide_age = age
+    unique: dict[tuple, RoleData] = {}
+    for role in roles:
+        unique.setdefault((role.name, role.gender, role.age_min, role.age_max), role)
+    return list(unique.values())[:MAX_ROLES], wide_age, wide_gender
+
+
+# --- The post's roles -----------------------------------------------------------------------
+
+_ROLE_SPLIT = re.compile(r"\s*(?:\n|,|/|·|;|\s(?=\d+\)\s))\s*(?![^()]*\))")
+
+
+def roles_from_label(text: str, *, today: date) -> list[RoleData]:
+    """The header's 극중배역 value: `민지(20대 여자), 편의점 사장(50대 남자)`."""
+    parts = [p for p in _ROLE_SPLIT.split(n.clean_text(text or "")) if p.strip(" -")]
+    roles = []
+    for part in parts[:MAX_ROLES]:
+        name = n.one_line(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", part)).strip(" -:") or part
+        name = re.sub(r"\s*역$", "", name) or name
+        own_age = n.parse_age(part, today=today)
+        roles.append(
+            RoleData(
+                name=name[:200], gender=n.parse_gender(part) or "", age_min=own_age[0],
+                age_max=own_age[1], description=part if part != name else "",
+            )
+        )  # fmt: skip
+    return roles
+
+
+def parse_roles(
+    text: str, *, gender: str | None, age: Age, height: Age, headcount: int | None,
+    today: date, sections: list[Section] | None = None, prose: str = "",
+) -> list[RoleData]:  # fmt: skip
+    """One RoleData per role the post names; each role's own gender and age beat the call's
+    (모집성별 / 나이, or what the prose says of everyone). Without role names, a call that
+    states whom it wants is one role."""
+    roles = roles_from_label(text, today=today)
+    if not roles and sections:
+        for section in sections:
+            if section.field == "roles":
+                roles += roles_from_lines(section.text, today=today, in_role_block=True)
+        if not roles:
+            body = "\n".join(s.text for s in sections if s.field not in ("story",))
+            roles = roles_from_lines(body, today=today, in_role_block=False)
+        if not roles:
+            roles = roles_introduced("\n".join(s.text for s in sections), today=today)
+    wide_age, wide_gender = age, gender
+    if prose:
+        found, prose_age, prose_gender = roles_from_prose(prose, today=today)
+        roles = roles or found
+        wide_age = age if any(age) else prose_age
+        wide_gender = gender or prose_gender
+    one = len(roles) == 1
+    roles = [
+        RoleData(
+            name=role.name, gender=role.gender or wide_gender or "any",
+            age_min=role.age_min if role.age_min is not None or role.age_max is not None
+            else wide_age[0],
+            age_max=role.age_max if role.age_min is not None or role.age_max is not None
+            else wide_age[1],
+            height_min_cm=height[0], height_max_cm=height[1],
+            headcount=headcount if one else None, description=role.description,
+        )
+        for role in roles[:MAX_ROLES]
+    ]  # fmt: skip
+    if not roles and (wide_gender or any(wide_age) or headcount):
+        roles.append(
+            RoleData(
+                name="배우", gender=wide_gender or "any", age_min=wide_age[0],
+                age_max=wide_age[1], height_min_cm=height[0], height_max_cm=height[1],
+                headcount=headcount,
+            )
+        )  # fmt: skip
+    return roles
