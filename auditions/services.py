@@ -630,11 +630,15 @@ def audition_merge(*, duplicate: Audition, into: Audition, actor: Member | None)
 def source_listings_checked(*, source_id: int, since: datetime) -> Source | None:
     """A crawl of the source that started at `since` ran to a successful end: every listing it
     saw has `last_seen_at >= since`. Records that, and the oldest post it reached, so the
-    expiry can tell a rolling call the source no longer lists. A crawl that saw nothing says
-    nothing (a broken selector looks like an empty board); an older check never wins."""
-    back_to = SourceListing.objects.filter(source_id=source_id, last_seen_at__gte=since).aggregate(
-        oldest=Min("audition__posted_at")
-    )["oldest"]
+    expiry can tell a rolling call the source no longer lists. Posts older than the rolling
+    window do not count towards how far it reached: an ancient post pinned to page 1 would make
+    every unseen call look gone. A crawl that saw nothing (recent) says nothing (a broken
+    selector looks like an empty board); an older check never wins."""
+    back_to = SourceListing.objects.filter(
+        source_id=source_id,
+        last_seen_at__gte=since,
+        audition__posted_at__gte=since - rolling_max_age(),
+    ).aggregate(oldest=Min("audition__posted_at"))["oldest"]
     if back_to is None:
         return None
     Source.objects.filter(pk=source_id).filter(

@@ -113,6 +113,23 @@ def test_a_crawl_that_did_not_succeed_expires_nothing(board, ending):
     assert statuses(ids) == ["open", "open"]
 
 
+def test_an_ancient_post_on_every_page_does_not_stretch_the_crawls_reach(board):
+    # given: a 2009 post pinned to the board's first page, seen by every crawl
+    source, post = board
+    pinned = post(1, days_ago=17 * 365)
+    recent, past_the_pages = post(2, days_ago=2), post(3, days_ago=6)
+    with time_machine.travel(T0, tick=False):
+        _, ids = crawl(source, [pinned, recent, past_the_pages])
+
+    # when: the next crawl sees the pinned and the recent post only
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        crawl(source, [pinned, recent])
+        assert services.auditions_expire() == 0
+
+    # then: #3 is older than anything recent it reached: maybe just on a page it did not read
+    assert statuses(ids) == ["expired", "open", "open"]
+
+
 def test_a_successful_crawl_that_saw_nothing_says_nothing(board):
     source, post = board
     with time_machine.travel(T0, tick=False):
