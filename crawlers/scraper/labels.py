@@ -68,9 +68,9 @@ def _compile(labels: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str], dict
         for name in sorted({n for names in labels.values() for n in names}, key=len, reverse=True)
     )
     # A label starts a line or follows a space, a separator or a bullet (`ㆍ접수마감 :`), and is
-    # followed by a colon.
+    # followed by a colon. (NFKC folds the bullet ㆍ into U+119E.)
     pattern = re.compile(
-        rf"(?:^|(?<=[\s|/·,\]\)ㆍ•*※▶►■□◆○●-]))(?P<label>{alternation})\s*:\s*",
+        rf"(?:^|(?<=[\s|/·,\]\)ㆍ\u119e•*※▶►■□◆○●-]))(?P<label>{alternation})\s*:\s*",
         re.IGNORECASE | re.MULTILINE,
     )
     return pattern, by_key

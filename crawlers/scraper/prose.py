@@ -26,7 +26,7 @@ def sentences(text: str) -> list[str]:
 
 # Sentences about applying; a sentence about a show or a shoot is not.
 _APPLY_WORDS = re.compile(
-    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집"
+    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집|보내\s*주"
 )
 _DATE = (
     r"(?:(?P<year>\d{4})\s*[.년/-]\s*)?(?:(?P<month>\d{1,2})\s*(?:월|[./])\s*)?"
@@ -93,8 +93,16 @@ def pay_from_prose(text: str | None) -> n.PayValue:
 
 # --- How to apply ---------------------------------------------------------------------------
 
-_AT = re.compile(r"\s*(?:골뱅이|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|\s+at\s+)\s*", re.I)
-_DOT = re.compile(r"\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\s+dot\s+|\s*닷\s*)\s*", re.I)
+# Only between an address's parts: `casting 골뱅이 naver.com`, not `3시 at 홍대`.
+_AT = re.compile(
+    r"(?<=[A-Za-z0-9._%+-])\s*(?:골뱅이|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|\s+at\s+)\s*"
+    r"(?=[A-Za-z0-9-]+\s*(?:\.|\[\s*dot|\(\s*dot|\s+dot\s|\s*닷))",
+    re.I,
+)
+_DOT = re.compile(
+    r"(?<=[A-Za-z0-9])\s*(?:\[\s*dot\s*\]|\(\s*dot\s*\)|\s+dot\s+|\s*닷\s*)\s*(?=[A-Za-z])",
+    re.I,
+)
 _SPACED_EMAIL = re.compile(
     r"([A-Za-z0-9._%+-]+)\s*@\s*([A-Za-z0-9-]+(?:\s*\.\s*[A-Za-z0-9-]+)*\s*\.\s*[A-Za-z]{2,})"
 )

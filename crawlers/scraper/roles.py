@@ -216,14 +216,32 @@ def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, st
 _ROLE_SPLIT = re.compile(r"\s*(?:\n|,|/|·|;|\s(?=\d+\)\s))\s*(?![^()]*\))")
 
 
+# What is left of a 극중배역 part once its ages, genders and counts are gone: its name.
+_NOT_NAME_WORDS = re.compile(
+    r"\d{1,2}\s*(?:세|살)?\s*[~\-]\s*\d{1,2}\s*(?:대|세|살)\s*(?:초반|중반|후반|초|중|후)?"
+    r"|\d{1,2}\s*(?:대|세|살)\s*(?:초반|중반|후반|초|중|후|이상|이하)?"
+    r"|남녀|남자|여자|남성|여성|(?<![가-힣])[남여](?![가-힣])|각|\d+\s*(?:명|분)|배우|모집|무관"
+)
+
+
 def roles_from_label(text: str, *, today: date) -> list[RoleData]:
-    """The header's 극중배역 value: `민지(20대 여자), 편의점 사장(50대 남자)`."""
+    """The header's 극중배역 value: `민지(20대 여자), 편의점 사장(50대 남자)`. A part that
+    names no one (`10~50대 남녀`, `남녀 각 1명`) comes back with an empty name; `남녀` in it
+    is two roles, male and female."""
     parts = [p for p in _ROLE_SPLIT.split(n.clean_text(text or "")) if p.strip(" -")]
     roles = []
     for part in parts[:MAX_ROLES]:
         name = n.one_line(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", part)).strip(" -:") or part
         name = re.sub(r"\s*역$", "", name) or name
         own_age = n.parse_age(part, today=today)
+        if not _NOT_NAME_WORDS.sub("", name).strip(" -:,.()"):
+            genders = ("male", "female") if _BOTH.search(part) else (n.parse_gender(part) or "",)
+            roles += [
+                RoleData(name="", gender=g, age_min=own_age[0], age_max=own_age[1],
+                         description=part)
+                for g in genders
+            ]  # fmt: skip
+            continue
         roles.append(
             RoleData(
                 name=name[:200], gender=n.parse_gender(part) or "", age_min=own_age[0],
@@ -233,23 +251,47 @@ def roles_from_label(text: str, *, today: date) -> list[RoleData]:
     return roles
 
 
+def _body_roles(sections: list[Section], today: date) -> list[RoleData]:
+    roles: list[RoleData] = []
+    for section in sections:
+        if section.field == "roles":
+            roles += roles_from_lines(section.text, today=today, in_role_block=True)
+    if not roles:
+        body = "\n".join(s.text for s in sections if s.field not in ("story",))
+        roles = roles_from_lines(body, today=today, in_role_block=False)
+    if not roles:
+        roles = roles_introduced("\n".join(s.text for s in sections), today=today)
+    return roles
+
+
+_GENDER_NAME = {"male": "남", "female": "여"}
+
+
 def parse_roles(
     text: str, *, gender: str | None, age: Age, height: Age, headcount: int | None,
     today: date, sections: list[Section] | None = None, prose: str = "",
 ) -> list[RoleData]:  # fmt: skip
     """One RoleData per role the post names; each role's own gender and age beat the call's
-    (모집성별 / 나이, or what the prose says of everyone). Without role names, a call that
-    states whom it wants is one role."""
+    (모집성별 / 나이, or what the prose says of everyone). A 극중배역 that names no one
+    (`10~50대 남녀`) gives way to the roles the body lists, and then says only what they leave
+    unsaid. Without role names, a call that states whom it wants is one role."""
     roles = roles_from_label(text, today=today)
-    if not roles and sections:
-        for section in sections:
-            if section.field == "roles":
-                roles += roles_from_lines(section.text, today=today, in_role_block=True)
-        if not roles:
-            body = "\n".join(s.text for s in sections if s.field not in ("story",))
-            roles = roles_from_lines(body, today=today, in_role_block=False)
-        if not roles:
-            roles = roles_introduced("\n".join(s.text for s in sections), today=today)
+    if not any(role.name for role in roles) and sections:
+        body = _body_roles(sections, today)
+        if body:
+            # The nameless label is post-wide: its age and gender fill the body's gaps.
+            ages = [(r.age_min, r.age_max) for r in roles if r.age_min or r.age_max]
+            age = age if any(age) else (ages[0] if ages else age)
+            if not gender and {r.gender for r in roles} == {"male", "female"}:
+                gender = "any"
+            roles = body
+    roles = [
+        RoleData(
+            name=role.name or _GENDER_NAME.get(role.gender, "배우"), gender=role.gender,
+            age_min=role.age_min, age_max=role.age_max, description=role.description,
+        )
+        for role in roles
+    ]  # fmt: skip
     wide_age, wide_gender = age, gender
     if prose:
         found, prose_age, prose_gender = roles_from_prose(prose, today=today)

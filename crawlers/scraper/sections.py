@@ -61,7 +61,7 @@ _HEADINGS = "|".join(
     for name in sorted({n for names in SECTION_LABELS.values() for n in names}, key=len,
                        reverse=True)
 )  # fmt: skip
-BULLET = r"(?:[ㆍ·•\-*※▶►▷■□◆◇○●☞✔✓>]+|\d{1,2}\s*[.)]|[①-⑳]|\(\d{1,2}\))"
+BULLET = r"(?:[ㆍ\u119e·•\-*※▶►▷■□◆◇○●☞✔✓>]+|\d{1,2}\s*[.)]|[①-⑳]|\(\d{1,2}\))"
 _BULLET_PREFIX = re.compile(rf"^\s*{BULLET}\s*")
 _BRACKETED = re.compile(
     r"^[\[\u3010<\u3008\u300a\u3014]\s*(?P<label>" + _HEADINGS + r")\s*"
@@ -105,9 +105,12 @@ def split_sections(text: str | None) -> list[Section]:
         if opened is not None:
             field_, heading, value = opened
             sections.append(Section(field_, heading, [value] if value else []))
+            if value:
+                # `시놉시스: …` on one line is that line's section; what follows is the post's.
+                sections.append(Section(None))
         else:
             sections[-1].lines.append(line)
-    return sections
+    return [sections[0]] + [s for s in sections[1:] if s.field or s.text]
 
 
 def section_values(sections: list[Section]) -> dict[str, str]:
