@@ -97,7 +97,7 @@ def roles_from_lines(text: str, *, today: date, in_role_block: bool) -> list[Rol
     lines = [strip_bullet(line) for line in n.clean_text(text).splitlines()]
     heads: list[tuple[int, str, str]] = []  # (line index, name, info)
     for index, line in enumerate(lines):
-        if not line or len(line) > 120:
+        if not line:
             continue
         match = _PAREN_LINE.match(line) or _SEP_LINE.match(line)
         if (
@@ -147,7 +147,7 @@ _ROLE_NOUN = re.compile(
     r"주연|조연|단역|주인공|여주인공|남주인공|아역배우|아역|배우|연기자|신인|성인|엑스트라|보조출연자"
     r"|소년|소녀|여자아이|남자아이|어린이|여고생|남고생|딸|아들|엄마|아빠|청년|중년|노인"
 )
-_GENERIC = {"배우", "연기자", "신인", "어린이", "아역배우", "성인", "청년"}
+_GENERIC = {"배우", "연기자", "신인", "어린이", "아역배우"}
 _SPLIT = re.compile(r"\s*(?:/|,|·|ㆍ|;|\s그리고\s)\s*|(?<=[가-힣])(?:과|와)\s+(?=\S)")
 _AGE_WORDS = re.compile(r"\d{1,2}\s*(?:세|살|대)|\d{2,4}\s*년생")
 _OPEN_Q, _CLOSE_Q = "'\"<\u2018\u201c", "'\">\u2019\u201d"
@@ -188,14 +188,27 @@ def _segment_role(segment: str, today: date) -> tuple[list[RoleData], Age | None
     return [], None
 
 
+# `150명의 엑스트라를 … 뽑을`, `배우 6명은 오디션으로 선발`: a call for people, no role named.
+_COUNTED = re.compile(
+    r"\d+\s*(?:명|인)\s*(?:의|가량의|여명의)?\s*(?:엑스트라|배우|보조출연자|연기자|아역배우|출연자)"
+    r"|(?:엑스트라|배우|보조출연자|연기자|아역배우|출연자)\s*\d+\s*(?:명|인)"
+)
+_AGE_SENTENCE = re.compile(r"(?:나이|연령)\S{0,2}\s*(?:은|는|:|제한)")
+
+
 def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, str | None]:
-    """(roles, post-wide age, post-wide gender) from the sentences about whom the call seeks."""
+    """(roles, post-wide age, post-wide gender) from the sentences about whom the call seeks.
+    A call for a number of people names one generic role when nothing else does."""
     roles: list[RoleData] = []
     wide_age: Age = (None, None)
     wide_gender: str | None = None
+    counted = False
     for sentence in sentences(text):
+        if _AGE_SENTENCE.search(sentence) and not any(wide_age) and _AGE_WORDS.search(sentence):
+            wide_age = n.parse_age(sentence, today=today)
         if not _SEEK.search(sentence):
             continue
+        counted = counted or bool(_COUNTED.search(sentence))
         for name in (m.group(1) or m.group(2) for m in _QUOTED_ROLE.finditer(sentence)):
             roles.append(RoleData(name=name.strip(), gender=""))
         if _ANY.search(sentence):
@@ -208,6 +221,8 @@ def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, st
     unique: dict[tuple, RoleData] = {}
     for role in roles:
         unique.setdefault((role.name, role.gender, role.age_min, role.age_max), role)
+    if not unique and counted:
+        unique[()] = RoleData(name="배우", gender="")
     return list(unique.values())[:MAX_ROLES], wide_age, wide_gender
 
 

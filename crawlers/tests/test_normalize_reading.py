@@ -277,3 +277,21 @@ def test_split_sections_reads_every_heading_shape() -> None:
 
 def test_reveal_emails_leaves_ordinary_text_alone() -> None:
     assert prose.reveal_emails("오후 3시 at 홍대") == "오후 3시 at 홍대"
+
+
+def test_a_call_for_a_number_of_people_with_a_post_wide_age_is_one_role() -> None:
+    text = (
+        '"서울역 주변의 행락객과 전투 경찰 역에 필요한 150명의 엑스트라를 인터넷으로 뽑을 계획"'
+        "이라고 밝혔다. 나이는 20대여야 한다."
+    )
+    assert role_tuples(read(text)) == [("배우", "any", 20, 29)]
+
+
+def test_contrasted_groups_each_get_their_own_age() -> None:
+    text = "모두 지원 가능하며, 성인 배역은 19세 이상, 아역은 8~15세로 제한한다."
+    assert role_tuples(read(text)) == [("성인", "any", 19, None), ("아역", "any", 8, 15)]
+
+
+def test_a_long_role_line_keeps_its_description_on_the_same_line() -> None:
+    text = "[모집 배역]\n- 주인공 서은아 (17세, 여): " + "맞벌이로 바쁜 부모님의 외동딸. " * 8
+    assert role_tuples(read(text)) == [("주인공 서은아", "female", 17, 17)]
