@@ -216,7 +216,7 @@ REST_FRAMEWORK = {
     # JSON only (the contract); the photo upload view adds multipart for itself. Fewer parsers
     # on every endpoint, fewer ways in.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ohmanager.schema_fields.PlatformAutoSchema",
     "EXCEPTION_HANDLER": "ohmanager.exception_handler.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         # DRF's own, failing open (with a warning) when the cache is down.

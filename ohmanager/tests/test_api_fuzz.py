@@ -40,7 +40,8 @@ EXAMPLES_PER_OPERATION = 6
 
 # Schema-valid input these operations refuse with 400 by design, for rules a JSON Schema cannot
 # state: the password validators (similar to the email, common, all digits), a wrong current
-# password or emailed code, image content (Pillow decides), and `DELETE me`'s password, which
+# password or emailed code, image content (Pillow decides), a birth date that is not in the past
+# or is before 1900 (a `date` schema has no bounds), and `DELETE me`'s password, which
 # OpenAPI tooling does not document as a DELETE body. Every other check still runs on them,
 # and every other operation must accept whatever its schema admits.
 BUSINESS_RULE_400 = [
@@ -49,6 +50,7 @@ BUSINESS_RULE_400 = [
     "POST /api/v1/auth/password/change",
     "POST /api/v1/auth/password/reset/confirm",
     "DELETE /api/v1/me",
+    "PATCH /api/v1/me/profile",
     "POST /api/v1/me/photos",
 ]
 
