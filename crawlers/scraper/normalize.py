@@ -277,7 +277,7 @@ def parse_gender(text: str | None) -> str | None:
 _DECADE = re.compile(r"(\d{2})\s*대\s*(초반|중반|후반|초|중|후)?")
 _BIRTH_YEAR = re.compile(r"(\d{2,4})\s*년생")
 _AGE_RANGE = re.compile(
-    r"(\d{1,2})\s*(?:세|살)?\s*(?:[~\-\u2013]|(?:세|살)\s*(?:부터|에서|이상))\s*(?:만\s*)?"
+    r"(\d{1,2})\s*(?:세|살)?\s*(?:[~\-\u2013\u223c]|(?:세|살)\s*(?:부터|에서|이상))\s*(?:만\s*)?"
     r"(\d{1,2})\s*(?:세|살)"
 )  # `8~9세`, `만 9세부터 13세까지`, `9세에서 12세 사이`, `만 17세 이상 26세 이하`
 _AGE_SINGLE = re.compile(r"(?:만\s*)?(\d{1,2})\s*(?:세|살)\s*(이상|이하|미만|초과)?")
@@ -379,7 +379,7 @@ _UNITS = (
         r"회차\s*당|회\s*당|1\s*회차?\s*(?:에|기준)?\s*\d|회차\s*별|/\s*회|per session|per episode",
         re.I)),
     ("day", re.compile(
-        r"일\s*당|하루|1\s*일|일\s*기준|/\s*일|(?:^|\s)일\s*\d|per day|/\s*day|daily|day rate",
+        r"일\s*당|일비|하루|1\s*일|일\s*기준|/\s*일|(?:^|\s)일\s*\d|per day|/\s*day|daily|day rate",
         re.I)),
     ("month", re.compile(r"월급|월\s*\d|/\s*월|월\s*기준|per month|/\s*month|monthly", re.I)),
     ("project", re.compile(r"작품당|편당|건당|총\s*\d|전체|per project|flat|total", re.I)),
@@ -414,10 +414,24 @@ def _amounts(text: str) -> list[int]:
     return amounts
 
 
+# `2만5천원`, `3만5000원`, `1억2천만원`: one amount written in two parts.
+_COMPOUND = re.compile(r"(\d+)\s*만\s*(\d{1,4})\s*(천)?(?=\s*원)")
+_COMPOUND_EOK = re.compile(r"(\d+)\s*억\s*(\d+)\s*(천만|백만|만)")
+
+
+def _fold_compound(text: str) -> str:
+    text = _COMPOUND_EOK.sub(
+        lambda m: str(int(m[1]) * 100_000_000 + int(m[2]) * _KO_MULTIPLIER[m[3]]), text
+    )
+    return _COMPOUND.sub(
+        lambda m: str(int(m[1]) * 10_000 + int(m[2]) * (1_000 if m[3] else 1)), text
+    )
+
+
 def parse_pay(text: str | None) -> PayValue:
     """`회차당 30만원` → paid 300,000 per session; `페이 협의` → negotiable; `무페이` → unpaid;
     `10~20만원` → a range; `$500/day` → USD; `배우페이는 지급하지 않습니다` → unpaid."""
-    text = one_line(text)
+    text = _fold_compound(one_line(text))
     if not text:
         return PayValue()
     currency = next((code for code, pattern in _CURRENCIES if pattern.search(text)), "KRW")
@@ -603,7 +617,7 @@ _NOT_A_MEDIUM_AFTER = re.compile(
 # recruits them (`드라마 보조출연자 1000여명 모집`), not when it lists them (`엑스트라까지`).
 _SOUGHT = {"extra", "voice", "idol"}
 _RECRUIT = re.compile(
-    r"^[가-힣]{0,4}\s*(?:\S+\s+){0,2}?(?:모집|공모|선발|구합|구함|찾|뽑|오디션|공채|선발대회)"
+    r"^[가-힣]{0,4}\s*(?:\S+\s+){0,2}?(?:모집|공모|선발|구합|구함|찾|뽑|오디션|공채|선발대회|면접)"
 )
 # Weak hints, used only when nothing else names a medium: a troupe is usually theatre, a
 # drama may be a genre (`장르: 드라마`) unless a broadcaster airs it.
@@ -618,7 +632,7 @@ def _category_mentions(text: str) -> list[tuple[int, str, bool, bool]]:
         keyword = match.group(0)
         code = _CATEGORY_CODE[keyword]
         start, end = match.span()
-        after = text[end : end + 20]
+        after = text[end : end + 30]
         if keyword.isascii():
             # Short English words only as whole words: `cf`, `model`, `film`.
             if (start and text[start - 1].isalpha()) or after[:1].isalpha():

@@ -97,8 +97,8 @@ def roles_from_lines(text: str, *, today: date, in_role_block: bool) -> list[Rol
     lines = [strip_bullet(line) for line in n.clean_text(text).splitlines()]
     heads: list[tuple[int, str, str]] = []  # (line index, name, info)
     for index, line in enumerate(lines):
-        if not line:
-            continue
+        if not line or len(_INLINE_ROLE.findall(line)) >= 2:
+            continue  # a sentence listing groups inline: read with the prose
         match = _PAREN_LINE.match(line) or _SEP_LINE.match(line)
         if (
             match
@@ -193,6 +193,12 @@ _COUNTED = re.compile(
     r"\d+\s*(?:명|인)\s*(?:의|가량의|여명의)?\s*(?:엑스트라|배우|보조출연자|연기자|아역배우|출연자)"
     r"|(?:엑스트라|배우|보조출연자|연기자|아역배우|출연자)\s*\d+\s*(?:명|인)"
 )
+# `아동(유아~12세) 주니어(13~18세) 일반(19~29세)`, `△어린이(5~7세) △학생(8~19세)`: groups
+# listed inline, each with its ages.
+_INLINE_ROLE = re.compile(
+    r"(?:^|(?<=[\s\u25b3\u25b2·,/]))(?P<name>[가-힣]{1,6}(?:\s[가-힣]{1,4})?)\s*"
+    r"\((?P<info>[^()]{0,12}\d{1,2}\s*세[^()]{0,12})\)"
+)
 _AGE_SENTENCE = re.compile(r"(?:나이|연령)\S{0,2}\s*(?:은|는|:|제한)")
 
 
@@ -209,6 +215,14 @@ def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, st
         if not _SEEK.search(sentence):
             continue
         counted = counted or bool(_COUNTED.search(sentence))
+        inline = list(_INLINE_ROLE.finditer(sentence))
+        if len(inline) >= 2:
+            for match in inline:
+                age = n.parse_age(match.group("info"), today=today)
+                name = re.sub(r"^(?:및|등|그리고)\s", "", match.group("name"))
+                roles.append(RoleData(name=name, gender=gender_of(match.group("info")) or "",
+                                      age_min=age[0], age_max=age[1]))  # fmt: skip
+            continue
         for name in (m.group(1) or m.group(2) for m in _QUOTED_ROLE.finditer(sentence)):
             roles.append(RoleData(name=name.strip(), gender=""))
         if _ANY.search(sentence):

@@ -295,3 +295,30 @@ def test_contrasted_groups_each_get_their_own_age() -> None:
 def test_a_long_role_line_keeps_its_description_on_the_same_line() -> None:
     text = "[모집 배역]\n- 주인공 서은아 (17세, 여): " + "맞벌이로 바쁜 부모님의 외동딸. " * 8
     assert role_tuples(read(text)) == [("주인공 서은아", "female", 17, 17)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("식사 및 2만~2만5천원의 일비를 준다", n.PayValue("paid", 20_000, 25_000, "day")),
+        ("일당 3만5000원", n.PayValue("paid", 35_000, 35_000, "day")),
+        ("작품당 1억2천만원", n.PayValue("paid", 120_000_000, 120_000_000, "project")),
+    ],
+)
+def test_amounts_written_in_two_parts(raw: str, expected: n.PayValue) -> None:
+    assert n.parse_pay(raw) == expected
+
+
+def test_groups_listed_inline_are_one_role_each() -> None:
+    text = "모집 부문은 △어린이(5~7세) △학생(8~19세) △청년(20~39세) △시니어(60세 이상)이다."
+    assert role_tuples(read(text)) == [
+        ("어린이", "any", 5, 7),
+        ("학생", "any", 8, 19),
+        ("청년", "any", 20, 39),
+        ("시니어", "any", 60, None),
+    ]
+
+
+def test_extras_sought_for_an_interview_make_an_extras_call() -> None:
+    text = "영화 '주먹이 운다'에 출연할 엑스트라(보조출연자) 면접행사가 28일 열린다."
+    assert n.parse_category("", text) == "extra"
