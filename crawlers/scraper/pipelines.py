@@ -83,7 +83,10 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
     sections = sections_module.split_sections(description)
     section = sections_module.section_values(sections)
     prose = sections_module.prose_of(sections)
-    field = lambda key: get(key) or section.get(key, "")  # noqa: E731
+
+    def field(key: str) -> str:
+        # The item's own label first, then the body's section of the same name.
+        return get(key) or section.get(key, "")
 
     pay = n.parse_pay(field("pay"))
     if pay.type == "unknown":
@@ -150,9 +153,9 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         pay_amount_max=pay.amount_max,
         pay_unit=pay.unit,
         pay_currency=pay.currency,
-        pay_raw=n.one_line(get("pay")),
+        pay_raw=n.one_line(field("pay"))[:300],
         deadline=deadline.value,
-        deadline_raw=n.one_line(get("deadline")),
+        deadline_raw=n.one_line(field("deadline"))[:100],
         shoot_start=shoot_start,
         shoot_end=shoot_end,
         posted_at=n.parse_datetime(get("posted"), today=today),

@@ -322,3 +322,10 @@ def test_groups_listed_inline_are_one_role_each() -> None:
 def test_extras_sought_for_an_interview_make_an_extras_call() -> None:
     text = "영화 '주먹이 운다'에 출연할 엑스트라(보조출연자) 면접행사가 28일 열린다."
     assert n.parse_category("", text) == "extra"
+
+
+def test_a_section_value_is_kept_raw_within_the_field_sizes() -> None:
+    listing = read("[페이]\n회차당 200,000만원\n" + "교통, 숙박 별도 지원. " * 40)
+    assert listing.pay_raw.startswith("회차당 200,000만원") and len(listing.pay_raw) <= 300
+    listing = read("ㆍ접수마감 : 2024. 9. 4(수) " + "자정까지 " * 40)
+    assert listing.deadline == date(2024, 9, 4) and len(listing.deadline_raw) <= 100
