@@ -57,6 +57,10 @@ class ListingData:
     # The crawler's fingerprint of the raw item (see SourceListing.raw_fingerprint); stored
     # with the listing, not part of its content hash. Empty: none.
     raw_fingerprint: str = ""
+    # The crawler's normaliser version that read `raw` into this listing (see
+    # SourceListing.normaliser_version); like the fingerprint, not part of the content hash.
+    # 0: unknown.
+    normaliser_version: int = 0
 
 
 Outcome = Literal["created", "updated", "unchanged", "merged"]

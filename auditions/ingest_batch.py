@@ -225,10 +225,15 @@ def _ingest_bulk(
             new.append(item)
         elif found.content_hash == item.content_hash:
             fingerprint = item.listing.raw_fingerprint
-            if fingerprint and fingerprint != found.raw_fingerprint:
+            version = item.listing.normaliser_version
+            if (fingerprint and fingerprint != found.raw_fingerprint) or (
+                version and version != found.normaliser_version
+            ):
                 # Same content from a raw item the stored fingerprint does not describe (a
                 # new normaliser version, another reference date): remember this one.
-                found.raw_fingerprint, found.last_seen_at = fingerprint, seen_at
+                found.raw_fingerprint = fingerprint or found.raw_fingerprint
+                found.normaliser_version = version or found.normaliser_version
+                found.last_seen_at = seen_at
                 refingerprinted.append(found)
             else:
                 unchanged.append(found.pk)
@@ -240,7 +245,9 @@ def _ingest_bulk(
     if unchanged:
         SourceListing.objects.filter(pk__in=unchanged).update(last_seen_at=seen_at)
     if refingerprinted:
-        SourceListing.objects.bulk_update(refingerprinted, ["raw_fingerprint", "last_seen_at"])
+        SourceListing.objects.bulk_update(
+            refingerprinted, ["raw_fingerprint", "normaliser_version", "last_seen_at"]
+        )
     if new:
         one_by_one.extend(_create(source, new, seen_at, results))
     one_by_one.sort(key=lambda item: item.index)
@@ -274,6 +281,7 @@ def _listings_by_key(
             "canonical_url",
             "content_hash",
             "raw_fingerprint",
+            "normaliser_version",
         )
         .order_by("first_seen_at", "id")
     ):
@@ -375,6 +383,7 @@ def _build(
         content_hash=item.content_hash,
         raw_fingerprint=item.listing.raw_fingerprint,
         raw=item.listing.raw,
+        normaliser_version=item.listing.normaliser_version,
     )
     try:
         listing.full_clean(

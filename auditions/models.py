@@ -298,9 +298,16 @@ class SourceListing(models.Model):
     # fingerprint is unchanged without being normalised again. Empty: unknown, never matches.
     raw_fingerprint = models.CharField(max_length=64, blank=True, default="")
     raw = models.JSONField(default=dict, blank=True)
+    # The crawler's normaliser version (crawlers.scraper.pipelines.NORMALISER_VERSION) this
+    # listing's content was last read from `raw` with; 0 = unknown (written before versions
+    # were recorded, or not by the crawler). `manage.py renormalize` re-reads those below the
+    # current version from `raw`, without crawling again.
+    normaliser_version = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["first_seen_at", "id"]
+        # "Anything read by an older normaliser?" stays one index probe once all are current.
+        indexes = [models.Index(fields=["normaliser_version"], name="listing_normaliser_version")]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"],

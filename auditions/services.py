@@ -218,10 +218,11 @@ def _reject(reason: str) -> InvalidInput:
     return InvalidInput(reason, code="listing_rejected")
 
 
-# The content hash leaves out the raw fingerprint: it says where the content came from, not
-# what it is (and stored hashes stay valid).
+# The content hash leaves out the raw fingerprint and the normaliser version: they say where
+# the content came from, not what it is (and stored hashes stay valid).
+_LISTING_PROVENANCE_FIELDS = ("raw_fingerprint", "normaliser_version")
 _LISTING_DATA_FIELDS = tuple(
-    f.name for f in dataclasses.fields(ListingData) if f.name != "raw_fingerprint"
+    f.name for f in dataclasses.fields(ListingData) if f.name not in _LISTING_PROVENANCE_FIELDS
 )
 _ROLE_DATA_FIELDS = tuple(f.name for f in dataclasses.fields(RoleData))
 
@@ -357,12 +358,13 @@ def _best_duplicate(
 
 @transaction.atomic
 def audition_ingest_listing(
-    *, listing: ListingData, seen_at: datetime | None = None
+    *, listing: ListingData, seen_at: datetime | None = None, note: str = ""
 ) -> IngestResult:
     """Creates, updates, merges or just marks as seen the audition a crawled listing shows.
 
     Identity within a source is the external id, else the canonical URL. Unchanged content
-    only bumps `last_seen_at`. Fields staff edited are never overwritten.
+    only bumps `last_seen_at`. Fields staff edited are never overwritten. `note` goes on the
+    audit event of an update (e.g. why a listing was read again without a crawl).
     """
     seen_at = seen_at or timezone.now()
     if not (listing.title or "").strip():
@@ -381,6 +383,10 @@ def audition_ingest_listing(
         seen = {"last_seen_at": seen_at}
         if listing.raw_fingerprint and listing.raw_fingerprint != existing.raw_fingerprint:
             seen["raw_fingerprint"] = listing.raw_fingerprint  # e.g. a new normaliser version
+        if listing.normaliser_version and (
+            listing.normaliser_version != existing.normaliser_version
+        ):
+            seen["normaliser_version"] = listing.normaliser_version
         SourceListing.objects.filter(pk=existing.pk).update(**seen)
         return IngestResult("unchanged", existing.audition_id, existing.pk)
 
@@ -393,12 +399,13 @@ def audition_ingest_listing(
         existing.content_hash = content_hash
         existing.raw_fingerprint = listing.raw_fingerprint  # empty if unknown: never stale
         existing.raw = listing.raw
+        existing.normaliser_version = listing.normaliser_version
         existing.last_seen_at = seen_at
         existing.full_clean(exclude=["audition", "source"])
         existing.save()
         if existing.is_primary:
             audition = Audition.objects.select_for_update().get(pk=existing.audition_id)
-            _apply_crawl(audition, values, listing.roles)
+            _apply_crawl(audition, values, listing.roles, note=note)
         return IngestResult("updated", existing.audition_id, existing.pk)
 
     duplicate = _find_duplicate(source, values)
@@ -453,6 +460,7 @@ def _create_listing(
         content_hash=content_hash,
         raw_fingerprint=listing.raw_fingerprint,
         raw=listing.raw,
+        normaliser_version=listing.normaliser_version,
     )
     try:
         created.full_clean(exclude=["audition", "source"], validate_constraints=False)
@@ -462,7 +470,9 @@ def _create_listing(
     return created
 
 
-def _apply_crawl(audition: Audition, values: dict[str, Any], roles: list[RoleData]) -> None:
+def _apply_crawl(
+    audition: Audition, values: dict[str, Any], roles: list[RoleData], *, note: str = ""
+) -> None:
     locked = set(audition.staff_locked_fields)
     changes = {}
     for name, value in values.items():
@@ -491,7 +501,7 @@ def _apply_crawl(audition: Audition, values: dict[str, Any], roles: list[RoleDat
             changes["roles"] = [len(old), len(new)]
     _save(audition)
     if changes:
-        _record(audition, AuditionEvent.Action.UPDATED, changes=changes)
+        _record(audition, AuditionEvent.Action.UPDATED, changes=changes, note=note)
 
 
 # --- Staff ----------------------------------------------------------------------------------

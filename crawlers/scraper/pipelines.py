@@ -169,6 +169,7 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         ),
         raw=raw,
         raw_fingerprint=raw_fingerprint(raw, today=today),
+        normaliser_version=NORMALISER_VERSION,
     )
 
 
