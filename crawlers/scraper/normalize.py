@@ -361,7 +361,11 @@ _UNPAID = re.compile(
 # A pay word, then a refusal: `배우페이는 지급하지 않습니다`, `보수는 한 푼도 없다`,
 # `출연료 대신 티셔츠`. These beat any amount the same text names (often a usual rate it is
 # contrasting with).
-_PAY_WORD = r"(?:페이|출연료|보수|수고비|사례비|사례금|개런티|급여|거마비)"
+# Not inside other words: 홈페이지, 페이스북, 보수적.
+_PAY_WORD = (
+    r"(?:(?<!홈)페이(?!지|스북)|출연료|출연비|활동비|보수(?!적)|수고비|사례비|사례금|개런티|급여"
+    r"|거마비)"
+)
 _NEGATED = re.compile(
     _PAY_WORD + r"\S{0,3}\s*(?:는|은|가|이)?\s*(?:\S+\s+)?"
     r"(?:(?:지급|제공)(?:하지|되지|은|는)?\s*(?:않|없|안\s*됩|불가)|없(?:음|습니다|다|고|으며|어)"
@@ -460,7 +464,9 @@ def parse_pay(text: str | None) -> PayValue:
         return PayValue("paid", unit=unit, currency=currency)
     if _EXPENSES_ONLY.search(text):
         return PayValue("unpaid", currency=currency)
-    if re.search(r"지급|있음|유료|paid|드립니다|드려요|드리는", text, re.I):
+    # `소정의 활동비가 지원된다`, `출연료를 준다`: a fee is given, its figure unsaid.
+    if re.search(r"지급|있음|유료|paid|드립니다|드려요|드리는|지원된다|지원됩니다|준다|주어진다",
+                 text, re.I):  # fmt: skip
         return PayValue("paid", unit=unit, currency=currency)
     return PayValue(currency=currency)
 

@@ -329,3 +329,19 @@ def test_a_section_value_is_kept_raw_within_the_field_sizes() -> None:
     assert listing.pay_raw.startswith("회차당 200,000만원") and len(listing.pay_raw) <= 300
     listing = read("ㆍ접수마감 : 2024. 9. 4(수) " + "자정까지 " * 40)
     assert listing.deadline == date(2024, 9, 4) and len(listing.deadline_raw) <= 100
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "응시원서는 재단 홈페이지에서 내려받아 9월 10일 오후 6시까지 이메일로 제출하면 된다.",
+        "공식 트위터와 페이스북을 통해 공지글을 올렸다.",
+        "이 드라마는 회당 30분 분량, 총 24부작으로 제작한다.",
+    ],
+)
+def test_pay_words_inside_other_words_say_nothing_of_pay(text: str) -> None:
+    assert read(text).pay_type == "unknown"
+
+
+def test_an_allowance_given_without_its_figure_is_paid() -> None:
+    assert read("선발된 홍보모델에게는 소정의 활동비가 지원된다.").pay_type == "paid"
