@@ -13,7 +13,7 @@ import scrapy
 from parsel import Selector
 from scrapy import signals
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -135,8 +135,14 @@ class SourceSpider(scrapy.Spider):
         if page >= self.max_pages:
             return None
         if css := self.config.get("next_page"):
-            href = response.css(css).get()
-            return response.urljoin(href) if href else None
+            # `a.next` means its href: without `::attr()` the element's HTML would be joined.
+            found = first_match(response, css)
+            if found is not None and "::" not in css:
+                found = found.css("::attr(href)")
+            href = found.get() if found is not None else None
+            if not href or href.strip().startswith(("javascript:", "#")):
+                return None
+            return response.urljoin(href.strip())
         if template := self.config.get("page_url"):
             return response.urljoin(template.format(page=page + 1, board=self.board))
         return None
@@ -145,6 +151,14 @@ class SourceSpider(scrapy.Spider):
     def board(self) -> str:
         match = re.match(r"https?://[^/]+/([^/?#]+)", self.start_urls[0] if self.start_urls else "")
         return match.group(1) if match else ""
+
+    def unreadable(self, response: Response) -> bool:
+        """True (and recorded) for a page the spider cannot read as text: an image, a PDF or an
+        attachment served where a page was expected. Selectors would raise on it."""
+        if isinstance(response, TextResponse):
+            return False
+        self.record_error(response.url, "not a text page", kind="parse")
+        return True
 
     # --- items --------------------------------------------------------------------------------
 
