@@ -617,7 +617,8 @@ _CF_WORD = re.compile(r"\bcf\b|\bad\b", re.I)
 # A medium word inside another word names no medium: a department (연극영화학과, 영화과),
 # a festival (영화제), an adjective (드라마틱), a troupe's name is only a hint (극단 below).
 _NOT_A_MEDIUM_AFTER = re.compile(
-    r"^(?:영화)?(?:영상)?(?:학과|과(?![가-힣])|학부|전공|계열|제|관|틱|계|인|사적)"
+    r"^(?:영화)?(?:영상)?(?:학과|과(?![가-힣])|학부|전공|계열|제|관|틱|계|사적"
+    r"|원(?:[은는이가의에]|(?![가-힣])))"
 )
 # Words that are not the medium but who is sought: they beat the medium when the post
 # recruits them (`드라마 보조출연자 1000여명 모집`), not when it lists them (`엑스트라까지`).

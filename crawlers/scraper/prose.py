@@ -26,7 +26,7 @@ def sentences(text: str) -> list[str]:
 
 # Sentences about applying; a sentence about a show or a shoot is not.
 _APPLY_WORDS = re.compile(
-    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집|보내\s*주"
+    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집|보내\s*주|선발"
 )
 _DATE = (
     r"(?:(?P<year>\d{4})\s*[.년/-]\s*)?(?:(?P<month>\d{1,2})\s*(?:월|[./])\s*)?"
@@ -36,11 +36,35 @@ _REL_MONTH = r"(?P<rel>내달|다음\s*달|이달|이번\s*달)?\s*"
 _UNTIL = re.compile(
     rf"(?<![\d.]){_REL_MONTH}{_DATE}(?![\d.])\s*(?:\([^)]{{1,4}}\))?\s*"
     r"(?:(?:오전|오후|밤|낮)?\s*\d{1,2}\s*시(?:\s*\d{1,2}\s*분)?|자정|\d{1,2}:\d{2})?\s*"
-    r"(?P<end>까지|을\s*마감|를\s*마감|로\s*마감|마감)"
+    r"(?P<end>까지|(?:\s*[가-힣]+){0,2}?\s*(?:을|를|로)?\s*마감)"
 )
+_EN_DEADLINE = re.compile(r"deadline|apply by|submit(?:ted)? by|no later than|closes on", re.I)
+_WEEKDAYS = "월화수목금토일"
+
+
+def _matching_weekday(found: date, weekday: str) -> date:
+    """A date whose year was guessed, moved to the nearest earlier year in which it falls on
+    the weekday the post wrote beside it (`4월 14일(금)`): a weekday that does not fit the
+    guessed year says the post is older than the reading date. Unchanged when none is near."""
+    wanted = _WEEKDAYS.index(weekday)
+    if found.weekday() == wanted:
+        return found
+    for offset in (-1, -2, -3, -4, -5, -6, -7, -8, -9, -10, 1):
+        other = n._safe_date(found.year + offset, found.month, found.day)
+        if other and other.weekday() == wanted:
+            return other
+    return found
 
 
 def _day_from(match: re.Match[str], today: date) -> date | None:
+    found = _day_in(match, today)
+    weekday = re.search(r"\(\s*([월화수목금토일])\s*(?:요일)?\s*\)", match.group(0))
+    if found and weekday and not match.group("year"):
+        return _matching_weekday(found, weekday.group(1))
+    return found
+
+
+def _day_in(match: re.Match[str], today: date) -> date | None:
     year, month, day = match.group("year"), match.group("month"), int(match.group("day"))
     rel = re.sub(r"\s+", "", match.group("rel") or "")
     if year and month:
@@ -59,6 +83,10 @@ def deadline_from_prose(text: str | None, *, today: date) -> date | None:
     신청 접수`, `원서접수는 오는 26일부터 5월11일까지` (the end of a period), `01월 18일을
     마감으로`. Day-only dates count from `today` (the post's own date)."""
     for sentence in sentences(text or ""):
+        if _EN_DEADLINE.search(sentence):
+            found = n.parse_date(sentence[_EN_DEADLINE.search(sentence).start() :], today=today)
+            if found.value:
+                return found.value
         if not _APPLY_WORDS.search(sentence):
             continue
         for match in _UNTIL.finditer(sentence):

@@ -141,7 +141,12 @@ def roles_introduced(text: str, *, today: date) -> list[RoleData]:
 # --- Whom the sentences seek ----------------------------------------------------------------
 
 _SEEK = re.compile(
-    r"모집|모십|찾|뽑|선발|공고|지원|신청|응모|참여|참가|대상|캐스팅|구합|구함|오디션"
+    r"모집|모십|찾|뽑|선발|공고|지원|신청|응모|참여|참가|대상|캐스팅|구합|구함|오디션|누구나|도전"
+    r"|\d+\s*여?\s*명"
+)
+# `남·녀`, `남/여`, `남자, 여자` are one word for both before a sentence is cut at `·` and `,`.
+_BOTH_SPELLED = re.compile(
+    r"남\s*[·/,]\s*(?:녀|여)(?![가-힣])|남자\s*[·/,]\s*여자|남성\s*[·/,]\s*여성"
 )
 _ROLE_NOUN = re.compile(
     r"주연|조연|단역|주인공|여주인공|남주인공|아역배우|아역|배우|연기자|신인|성인|엑스트라|보조출연자"
@@ -227,7 +232,7 @@ def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, st
             roles.append(RoleData(name=name.strip(), gender=""))
         if _ANY.search(sentence):
             wide_gender = wide_gender or "any"
-        for segment in _SPLIT.split(sentence):
+        for segment in _SPLIT.split(_BOTH_SPELLED.sub("남녀", sentence)):
             found, age = _segment_role(segment, today)
             roles.extend(found)
             if age and not any(wide_age):

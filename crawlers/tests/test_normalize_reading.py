@@ -345,3 +345,40 @@ def test_pay_words_inside_other_words_say_nothing_of_pay(text: str) -> None:
 
 def test_an_allowance_given_without_its_figure_is_paid() -> None:
     assert read("선발된 홍보모델에게는 소정의 활동비가 지원된다.").pay_type == "paid"
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # The weekday says which year: 2023-04-14 was a Friday, 2027-04-14 is not.
+        (
+            "모집기간은 4월 5일(수) 부터 4월 14일(금) 까지이다.",
+            date(2026, 12, 3),
+            date(2023, 4, 14),
+        ),
+        ("12월 16일(수)까지 제출", date(2026, 12, 3), date(2026, 12, 16)),
+        (
+            "오는 6월 18일 신청 접수를 마감하는 이번 경연대회는",
+            date(2023, 4, 12),
+            date(2023, 6, 18),
+        ),
+        ("The deadline to submit is March 19, 2021, at 7 pm PST.", TODAY, date(2021, 3, 19)),
+        ("오는 14일까지 신인배우를 공개오디션으로 선발한다.", date(2001, 8, 8), date(2001, 8, 14)),
+    ],
+)
+def test_deadline_weekdays_words_between_and_english(text: str, today: date, expected) -> None:
+    assert prose.deadline_from_prose(text, today=today) == expected
+
+
+def test_both_genders_spelled_with_a_separator_and_counted_groups() -> None:
+    listing = read("오디션 지원은 만 5세에서 만 13세 사이의 남·녀 어린이를 대상으로 한다.")
+    assert role_tuples(listing) == [("남", "male", 5, 13), ("여", "female", 5, 13)]
+    listing = read("보조 출연자는 10대에서 50대까지 남녀 4000여 명")
+    assert [(r.gender, r.age_min, r.age_max) for r in listing.roles] == [
+        ("male", 10, 59), ("female", 10, 59)
+    ]  # fmt: skip
+
+
+def test_a_school_of_theatre_is_not_theatre_and_a_copula_is_not_a_word() -> None:
+    text = "목원대 아트스쿨연극원(원장 박철웅)은 어린이 창작뮤지컬인 '봉봉이'를 준비한다."
+    assert n.parse_category(text) == "musical"
