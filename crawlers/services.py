@@ -3,10 +3,14 @@ crawl itself (a per-source lock around a child process with a hard timeout)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import os
+import traceback
 import uuid
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,12 +20,14 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
-from auditions.services import source_listings_checked, source_upsert
+from auditions.models import Source, SourceListing
+from auditions.services import audition_ingest_listing, source_listings_checked, source_upsert
+from auditions.text import canonical_url
 from crawlers.models import CrawlRun, CrawlSource
 from crawlers.runner import ChildResult, run_crawl_process
 from crawlers.selectors import crawl_run_created_audition_ids
 from crawlers.signals import crawl_run_finished
-from ohmanager.exceptions import InvalidInput, NotFound
+from ohmanager.exceptions import ApplicationError, InvalidInput, NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -324,3 +330,109 @@ def crawl_source_crawl(
         # Only our own lock: after an expiry another run may hold the key now.
         if cache.get(key) == token:
             cache.delete(key)
+
+
+# --- Re-normalising the catalogue ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenormalizeResult:
+    """What `listings_renormalize` did. `read` = changed + unchanged + failed; `skipped`
+    listings keep no raw text to read (not written by the crawler, e.g. demo data)."""
+
+    version: int
+    read: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    failed_listing_ids: tuple[int, ...] = ()
+
+
+def listings_renormalize(
+    *, source_slug: str | None = None, batch_size: int = 200
+) -> RenormalizeResult:
+    """Reads listings again from their kept raw text (`SourceListing.raw`) with the current
+    normaliser, without crawling: those read by an older `NORMALISER_VERSION`, or with
+    `source_slug` every listing of that source.
+
+    Each listing goes through the crawler's own reading (`pipelines.listing_from_item`, against
+    the date it was last seen, as the crawl that wrote it read `오늘`/`D-3`/a missing year) and
+    the crawl's update path (`audition_ingest_listing`): staff-locked fields stay, an
+    `AuditionEvent` names the changed fields, trust, feed points and the search document are
+    recomputed, and `last_seen_at` stays as it was (this is no sighting: the expiry of rolling
+    calls counts on it). Batches by primary key, each in its own transaction with its rows
+    locked against a concurrent crawl's write; a listing that cannot be read again is counted,
+    logged (its id and the error's type, never its text) and left for the next run, and the
+    others go on. Idempotent: a second run finds nothing due, or with `source_slug` nothing
+    changed."""
+    from crawlers.scraper import pipelines  # Scrapy: imported only where it is needed
+
+    version = pipelines.NORMALISER_VERSION
+    if source_slug is not None:
+        if not Source.objects.filter(slug=source_slug).exists():
+            raise NotFound(f"No source {source_slug!r}.", code="source_not_found")
+        due = SourceListing.objects.filter(source__slug=source_slug)
+    else:
+        due = SourceListing.objects.filter(normaliser_version__lt=version)
+    due = due.select_related("source").order_by("pk")
+    batch_size = max(1, batch_size)
+    counts: Counter[str] = Counter()
+    failed: list[int] = []
+    after = 0
+    while True:
+        with transaction.atomic():
+            batch = list(due.filter(pk__gt=after).select_for_update(of=("self",))[:batch_size])
+            for listing in batch:
+                outcome = _listing_renormalize(listing, pipelines=pipelines, version=version)
+                counts[outcome] += 1
+                if outcome == "failed":
+                    failed.append(listing.pk)
+        if len(batch) < batch_size:
+            break
+        after = batch[-1].pk
+    return RenormalizeResult(
+        version=version,
+        read=counts["changed"] + counts["unchanged"] + counts["failed"],
+        changed=counts["changed"],
+        unchanged=counts["unchanged"],
+        failed=counts["failed"],
+        skipped=counts["skipped"],
+        failed_listing_ids=tuple(failed),
+    )
+
+
+def _listing_renormalize(listing: Any, *, pipelines: Any, version: int) -> str:
+    """One listing read again and written through the ingest path: its outcome."""
+    if not listing.raw:
+        return "skipped"
+    try:
+        data = pipelines.listing_from_item(
+            listing.raw,
+            source_slug=listing.source.slug,
+            today=timezone.localdate(listing.last_seen_at),
+        )
+        # The same listing, whatever a newer reading makes of its id: the ingest finds it by
+        # external id, else by canonical URL, and must not take it for a new call.
+        data = dataclasses.replace(data, url=listing.url, external_id=listing.external_id)
+        if not listing.external_id and canonical_url(listing.url) != listing.canonical_url:
+            raise LookupError("the listing's URL no longer leads to it")
+        result = audition_ingest_listing(
+            listing=data,
+            seen_at=listing.last_seen_at,
+            note=f"Read again from its raw text by normaliser version {version}",
+        )
+    except Exception as error:  # one listing's bug or rejection; its savepoint rolled back
+        # Where it failed, not what it said: a message may quote the post's text.
+        frames = traceback.extract_tb(error.__traceback__)
+        last = frames[-1] if frames else None
+        where = f"{os.path.basename(last.filename)}:{last.lineno} in {last.name}" if last else "?"
+        logger.warning(
+            "re-reading listing %s failed: %s%s at %s",
+            listing.pk,
+            type(error).__name__,
+            f" ({error.code})" if isinstance(error, ApplicationError) else "",
+            where,
+        )
+        return "failed"
+    return "changed" if result.outcome == "updated" else "unchanged"

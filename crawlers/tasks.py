@@ -5,7 +5,7 @@ import logging
 from celery import shared_task
 
 from crawlers.models import CrawlRun
-from crawlers.services import crawl_runs_reap, crawl_source_crawl
+from crawlers.services import crawl_runs_reap, crawl_source_crawl, listings_renormalize
 from ohmanager.exceptions import NotFound
 
 logger = logging.getLogger(__name__)
@@ -37,3 +37,21 @@ def reap_abandoned_crawl_runs() -> int:
     """Every few minutes: marks failed the runs a killed worker left `running` (their source's
     lock lease has lapsed). Idempotent."""
     return crawl_runs_reap()
+
+
+@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=3)
+def renormalize_listings() -> dict[str, int]:
+    """Hourly (ohmanager/schedules.py): reads again, from their kept raw text, the listings an
+    older NORMALISER_VERSION read (`listings_renormalize`). After a deploy that moved the
+    version the first run re-reads the catalogue batch by batch; every other run finds
+    nothing due in one index probe. Idempotent: an interrupted run loses one batch at most
+    and the next goes on from there."""
+    result = listings_renormalize()
+    return {
+        "version": result.version,
+        "read": result.read,
+        "changed": result.changed,
+        "unchanged": result.unchanged,
+        "failed": result.failed,
+        "skipped": result.skipped,
+    }

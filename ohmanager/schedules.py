@@ -57,6 +57,17 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         queue="default",  # not behind long crawls on the `crawl` queue
         description="Marks failed the crawl runs a killed worker left running.",
     ),
+    PeriodicTaskSpec(
+        name="crawlers.renormalize_listings",
+        task="crawlers.tasks.renormalize_listings",
+        # Hourly rather than a deploy step: a deploy that moves NORMALISER_VERSION needs no
+        # extra command, a run cut short goes on an hour later, and a run with nothing due is
+        # one index probe. `manage.py renormalize` does it now, in the foreground.
+        crontab={"minute": "40", "hour": "*"},
+        queue="default",  # not behind long crawls on the `crawl` queue
+        description="Reads again, from their kept raw text, the listings an older normaliser "
+        "version read (after a deploy that moved NORMALISER_VERSION).",
+    ),
     # Instant saved-search alerts follow each crawl run (crawlers.signals.crawl_run_finished).
     PeriodicTaskSpec(
         name="auditions.alert_daily_saved_searches",
