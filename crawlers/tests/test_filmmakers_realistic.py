@@ -14,6 +14,8 @@ from crawlers.tests.test_board_realistic import crawl
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 20)
+TITLE = "[단편영화] <차마 하지 못한 말> 주연 여고생, 엄마, 할아버지 역 배우 모집"
+DETAIL_TIME = "2026년 11월 19일 14시 05분 31초"
 BASE = "https://www.filmmakers.co.kr"
 PRINT = BASE + "/actorCasting/dispDocumentPrint?document_srl="
 SITE = {
@@ -39,7 +41,8 @@ def test_card_list_skips_the_pinned_notice_and_reads_both_onclick_quotings(spide
     assert sorted(i["external_id"] for i in items) == ["21604877", "21605013"]
     # the public URL, absolute, not the print view that was fetched
     assert {i["url"] for i in items} == {
-        BASE + "/actorCasting/21605013", BASE + "/actorCasting/21604877"
+        BASE + "/actorCasting/21605013",
+        BASE + "/actorCasting/21604877",
     }
 
 
@@ -48,19 +51,23 @@ def test_print_view_header_time_and_post(spider):
     item = next(i for i in items if i["external_id"] == "21605013")
     film = listing_from_item(item, source_slug="s", today=TODAY)
 
-    assert film.title == "[단편영화] <차마 하지 못한 말> 주연 여고생, 엄마, 할아버지 역 배우 모집"
+    assert film.title == TITLE
     # the bare post time after the author's name, with its clock (the list has the day only)
     assert item["posted"] == "2026.11.19 14:05:31"
     assert film.posted_at == datetime(2026, 11, 19, 14, 5, 31)
     assert (item["company"], item["work_title"], item["director"]) == (
-        "여주대학교 방송영상과", "차마 하지 못한 말 (가제)", "윤다솜"
+        "여주대학교 방송영상과",
+        "차마 하지 못한 말 (가제)",
+        "윤다솜",
     )
     assert (film.category, film.pay_amount_min, film.pay_unit) == ("film", 150_000, "per_session")
     assert (film.shoot_start, film.shoot_end) == (date(2026, 12, 18), date(2026, 12, 22))
     assert film.deadline == date(2026, 11, 30)
     assert (film.apply_method, film.apply_target) == ("email", "chama.film@example.kr")
     assert [(r.name, r.gender, r.age_min) for r in film.roles] == [
-        ("한선화", "female", 18), ("박예진", "female", 45), ("박덕수", "male", 74)
+        ("한선화", "female", 18),
+        ("박예진", "female", 45),
+        ("박덕수", "male", 74),
     ]
     # the text is the post: not the title, the author's name, the time or the print script
     body = item["description"]
@@ -95,12 +102,14 @@ def test_detail_page_reads_its_extra_vars_table_and_post(spider):
         response, url=response.url, external_id="21605013", list_fields={}
     )
 
-    assert item["title"] == "[단편영화] <차마 하지 못한 말> 주연 여고생, 엄마, 할아버지 역 배우 모집"
+    assert item["title"] == TITLE
     assert (item["company"], item["pay"], item["deadline"]) == (
-        "여주대학교 방송영상과", "회차당 15만원", "2026-11-30"
+        "여주대학교 방송영상과",
+        "회차당 15만원",
+        "2026-11-30",
     )
     assert item["email"] == "chama.film@example.kr"
-    assert item["posted"] == "2026년 11월 19일 14시 05분 31초"
+    assert item["posted"] == DETAIL_TIME
     body = item["description"]
     assert body.startswith("안녕하세요.") and "한선화 (18세)" in body
     for outside in ("로그인", "공유", "연락 드렸습니다", "보증하지", "12,408"):
@@ -113,7 +122,7 @@ def test_detail_page_reads_its_extra_vars_table_and_post(spider):
 )
 def test_detail_page_post_time_keeps_its_clock(spider):
     listing = listing_from_item(
-        {"title": "t", "url": BASE + "/actorCasting/1", "posted": "2026년 11월 19일 14시 05분 31초"},
+        {"title": "t", "url": BASE + "/actorCasting/1", "posted": DETAIL_TIME},
         source_slug="s", today=TODAY,
     )  # fmt: skip
     assert listing.posted_at == datetime(2026, 11, 19, 14, 5, 31)
