@@ -319,6 +319,8 @@ def parse_age(text: str | None, *, today: date | None = None) -> tuple[int | Non
     if match := _AGE_RANGE.search(text):
         low, high = sorted(map(int, match.groups()))
         return low, high
+    if match := re.search(r"[~\u223c]\s*(?:만\s*)?(\d{1,2})\s*(?:세|살)", text):
+        return None, int(match.group(1))  # `유아~12세`, `~12세`: only the upper bound
     if match := _AGE_SINGLE.search(text):
         age, bound = int(match.group(1)), match.group(2)
         if bound == "이상":

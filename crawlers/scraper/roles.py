@@ -26,10 +26,10 @@ Age = tuple[int | None, int | None]
 # --- Gender of a phrase ---------------------------------------------------------------------
 
 _BOTH = re.compile(r"남녀|남/여|여/남|남\s*[,·]\s*여|남자\s*[,·와]\s*여자|남성\s*[,·과]\s*여성")
-_ANY = re.compile(r"(?:성별|남녀)\s*(?:무관|상관\s*없|관계\s*없|제한\s*없|불문)")
+_ANY = re.compile(r"(?:성별|남녀)\s*(?:무관|상관\s*없|관계\s*없|제한\s*없|불문)|남녀\s*노소")
 _FEMALE_WORDS = re.compile(
     r"여자|여성|여배우|여주인공|여주(?![가-힣])|(?<![가-힣])여(?![가-힣])|소녀|여고생|여학생|여대생"
-    r"|엄마|어머니|할머니|딸|아내|누나|언니|여동생|이모|고모|여사|아가씨|며느리|female|woman|girl",
+    r"|엄마|어머니|할머니|딸|아내|누나|언니|여동생|(?<![가-힣])(?:이모|고모)|여사(?!원)|아가씨|며느리|female|woman|girl",
     re.I,
 )
 _MALE_WORDS = re.compile(
@@ -170,6 +170,8 @@ def _segment_role(segment: str, today: date) -> tuple[list[RoleData], Age | None
     age = n.parse_age(segment, today=today) if _AGE_WORDS.search(segment) else (None, None)
     noun = _ROLE_NOUN.search(segment)
     kin = _KINSHIP_ROLE.search(segment)
+    if _ANY.search(segment):
+        return [], age if any(age) else None  # everyone: said once for the post
     if _BOTH.search(segment):
         base = noun.group(0) if noun and noun.group(0) not in _GENERIC else ""
         return [
@@ -201,8 +203,8 @@ _COUNTED = re.compile(
 # `아동(유아~12세) 주니어(13~18세) 일반(19~29세)`, `△어린이(5~7세) △학생(8~19세)`: groups
 # listed inline, each with its ages.
 _INLINE_ROLE = re.compile(
-    r"(?:^|(?<=[\s\u25b3\u25b2·,/]))(?P<name>[가-힣]{1,6}(?:\s[가-힣]{1,4})?)\s*"
-    r"\((?P<info>[^()]{0,12}\d{1,2}\s*세[^()]{0,12})\)"
+    r"(?:^|(?<=[\s\u25b3\u25b2·,/]))(?P<name>(?:[가-힣]{1,5}[가-힣](?<![며고서면다를을에로가이는])\s)?[가-힣]{1,6})\s*"
+    r"\((?P<info>[^()]{0,12}\d{1,2}\s*(?:세|살|대)[^()]{0,12})\)"
 )
 _AGE_SENTENCE = re.compile(r"(?:나이|연령)\S{0,2}\s*(?:은|는|:|제한)")
 

@@ -382,3 +382,28 @@ def test_both_genders_spelled_with_a_separator_and_counted_groups() -> None:
 def test_a_school_of_theatre_is_not_theatre_and_a_copula_is_not_a_word() -> None:
     text = "목원대 아트스쿨연극원(원장 박철웅)은 어린이 창작뮤지컬인 '봉봉이'를 준비한다."
     assert n.parse_category(text) == "musical"
+
+
+def test_roles_listed_inline_with_decades() -> None:
+    text = (
+        "캐스팅 후보는 작품 속 혜주(18세, 여자)역, 숙자(60대 중반, 여자)역, "
+        "삼촌(50대 후반, 남자)역 등 모두 3명이다."
+    )
+    assert role_tuples(read(text)) == [
+        ("혜주", "female", 18, 18), ("숙자", "female", 64, 66), ("삼촌", "male", 57, 59)
+    ]  # fmt: skip
+
+
+def test_everyone_is_not_two_roles_and_an_upper_bound_alone_is_kept() -> None:
+    text = (
+        "남녀노소 누구나 지원할 수 있으며 아동(유아~12세) 주니어(13~18세) 일반(19~29세) "
+        "부문으로 나눠 선발한다."
+    )
+    assert role_tuples(read(text)) == [
+        ("아동", "any", None, 12), ("주니어", "any", 13, 18), ("일반", "any", 19, 29)
+    ]  # fmt: skip
+
+
+def test_kinship_words_inside_other_words_say_no_gender() -> None:
+    assert roles.gender_of("광고모델을 희망하는 노인") is None
+    assert roles.gender_of("재민엄마") == "female"
