@@ -206,6 +206,33 @@ _INLINE_ROLE = re.compile(
     r"(?:^|(?<=[\s\u25b3\u25b2·,/]))(?P<name>(?:[가-힣]{1,5}[가-힣](?<![며고서면다를을에로가이는])\s)?[가-힣]{1,6})\s*"
     r"\((?P<info>[^()]{0,12}\d{1,2}\s*(?:세|살|대)[^()]{0,12})\)"
 )
+# Roles named in a sentence without ages: `대신, 상궁, 나인, 양반 등의 역할을 맡아`,
+# `마사지사 역할을 맡을 8명`, `주·조연 및 앙상블, 아역, 댄서를 선발하며`, `새로운 VJ를 공개 모집`.
+_ITEM = r"[가-힣A-Za-z][가-힣A-Za-z·\u2219]{0,7}"
+_NAMED_LIST = re.compile(
+    rf"(?P<list>{_ITEM}(?:\s*(?:,|및|와|과)\s*{_ITEM}){{0,7}})\s*"
+    r"(?:(?:등의\s*)?역할?(?:을|를)\s*맡|(?:을|를)\s*(?:공개\s*)?(?:모집|선발|뽑|캐스팅))"
+)
+_LIST_SEP = re.compile(r"\s*(?:,|및|(?<=[가-힣])(?:와|과)(?=\s))\s*")
+_NOT_A_ROLE = re.compile(
+    r"^(?:이들|사람|분|인원|참가자|지원자|출연진|출연자|신인|인재|스타|주인공)$"
+)
+
+
+def _named_roles(sentence: str) -> list[RoleData]:
+    match = _NAMED_LIST.search(sentence)
+    if match is None:
+        return []
+    items = [i.strip() for i in _LIST_SEP.split(match.group("list")) if i.strip()]
+    # The list starts after the sentence's topic (`시민배우들은 대신, …`): the last word only.
+    items[0] = items[0].split()[-1]
+    return [
+        RoleData(name=item, gender=_first_gender(item) or "")
+        for item in items
+        if not _NOT_A_ROLE.match(item)
+    ]
+
+
 _AGE_SENTENCE = re.compile(r"(?:나이|연령)\S{0,2}\s*(?:은|는|:|제한)")
 
 
@@ -239,6 +266,10 @@ def roles_from_prose(text: str, *, today: date) -> tuple[list[RoleData], Age, st
             roles.extend(found)
             if age and not any(wide_age):
                 wide_age = age
+    if not roles:
+        for sentence in sentences(text):
+            if _SEEK.search(sentence) or "역할" in sentence:
+                roles.extend(_named_roles(sentence))
     unique: dict[tuple, RoleData] = {}
     for role in roles:
         unique.setdefault((role.name, role.gender, role.age_min, role.age_max), role)

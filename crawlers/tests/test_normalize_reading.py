@@ -407,3 +407,18 @@ def test_everyone_is_not_two_roles_and_an_upper_bound_alone_is_kept() -> None:
 def test_kinship_words_inside_other_words_say_no_gender() -> None:
     assert roles.gender_of("광고모델을 희망하는 노인") is None
     assert roles.gender_of("재민엄마") == "female"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("시민배우들은 대신, 상궁, 나인, 양반 등의 역할을 맡아 일상을 경험한다.",
+         ["대신", "상궁", "나인", "양반"]),
+        ("이번 오디션에서는 주·조연 및 앙상블, 아역, 댄서를 선발하며",
+         ["주·조연", "앙상블", "아역", "댄서"]),
+        ("워크숍에서 마사지사 역할을 맡을 8명의 시민을 모집한다.", ["마사지사"]),
+        ("인기프로그램의 새로운 VJ를 공개 모집한다.", ["VJ"]),
+    ],
+)  # fmt: skip
+def test_roles_named_in_a_sentence_without_ages(text: str, names: list[str]) -> None:
+    assert [r.name for r in read(text).roles] == names
