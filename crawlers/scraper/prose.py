@@ -25,8 +25,16 @@ def sentences(text: str) -> list[str]:
 # --- Deadline -------------------------------------------------------------------------------
 
 # Sentences about applying; a sentence about a show or a shoot is not.
-_APPLY_WORDS = re.compile(
-    r"접수|마감|지원|신청|응모|제출|서류|전형|원서|참여\s*가능|참가\s*가능|모집|보내\s*주|선발"
+# Sentences about applying; a sentence about a show or a shoot is not. The strong words name
+# the application itself; a sentence with only the weak ones (모집, 선발) is read when no
+# strong one gives a date (`9월 10일부터 11일까지 … 모집하는 공개오디션` is the audition).
+_APPLY_STRONG = re.compile(
+    r"접수|마감|신청|응모|제출|서류|원서|보내\s*주|희망자|e-?mail|이메일|메일", re.I
+)
+_APPLY_WORDS = re.compile(r"지원|전형|참여\s*가능|참가\s*가능|모집|선발")
+# `1월 4일부터 29일까지`: the end's month is the start's.
+_PERIOD_START = re.compile(
+    r"(?:(\d{4})\s*[.년/-]\s*)?(\d{1,2})\s*월\s*\d{1,2}\s*일?\s*(?:\([^)]{1,4}\))?\s*(?:부터|~|-)\s*$"
 )
 _DATE = (
     r"(?:(?P<year>\d{4})\s*[.년/-]\s*)?(?:(?P<month>\d{1,2})\s*(?:월|[./])\s*)?"
@@ -56,8 +64,15 @@ def _matching_weekday(found: date, weekday: str) -> date:
     return found
 
 
-def _day_from(match: re.Match[str], today: date) -> date | None:
+def _day_from(match: re.Match[str], today: date, before: str = "") -> date | None:
     found = _day_in(match, today)
+    start = _PERIOD_START.search(before)
+    if found and start and match.group("month") is None:
+        # A period's end written as a day alone takes the start's month (and year).
+        year = int(start.group(1)) if start.group(1) else None
+        found = n._safe_date(year or found.year, int(start.group(2)), found.day) or found
+        if year is None and found < today - timedelta(days=183):
+            found = n._safe_date(found.year + 1, found.month, found.day) or found
     weekday = re.search(r"\(\s*([월화수목금토일])\s*(?:요일)?\s*\)", match.group(0))
     if found and weekday and not match.group("year"):
         return _matching_weekday(found, weekday.group(1))
@@ -82,20 +97,25 @@ def deadline_from_prose(text: str | None, *, today: date) -> date | None:
     """The first `… 까지` (or `… 마감`) date of a sentence about applying: `오는 2월13일 자정까지
     신청 접수`, `원서접수는 오는 26일부터 5월11일까지` (the end of a period), `01월 18일을
     마감으로`. Day-only dates count from `today` (the post's own date)."""
+    weak: date | None = None
     for sentence in sentences(text or ""):
         if _EN_DEADLINE.search(sentence):
             found = n.parse_date(sentence[_EN_DEADLINE.search(sentence).start() :], today=today)
             if found.value:
                 return found.value
-        if not _APPLY_WORDS.search(sentence):
+        strong = bool(_APPLY_STRONG.search(sentence))
+        if not strong and (weak is not None or not _APPLY_WORDS.search(sentence)):
             continue
         for match in _UNTIL.finditer(sentence):
             if match.group("month") is None and not re.search(r"일", match.group(0)):
                 continue  # a bare number before 까지 is not a day
-            found = _day_from(match, today)
-            if found is not None:
+            found = _day_from(match, today, sentence[: match.start()])
+            if found is not None and strong:
                 return found
-    return None
+            if found is not None:
+                weak = weak or found
+                break
+    return weak
 
 
 # --- Pay ------------------------------------------------------------------------------------

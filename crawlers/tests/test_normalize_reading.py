@@ -422,3 +422,20 @@ def test_kinship_words_inside_other_words_say_no_gender() -> None:
 )  # fmt: skip
 def test_roles_named_in_a_sentence_without_ages(text: str, names: list[str]) -> None:
     assert [r.name for r in read(text).roles] == names
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # The audition days are 모집-only; the application sentence names its own period.
+        ("9월 10일(수)부터 11일(목)까지 아역 출연자를 모집하는 공개오디션을 개최한다. "
+         "8월 18일(월)부터 31일(일)까지 온라인 신청을 받는다.",
+         date(2025, 8, 12), date(2025, 8, 31)),
+        ("1월 4일부터 29일까지 뮤즈 앱을 통해 접수하면 된다.",
+         date(2020, 12, 28), date(2021, 1, 29)),
+        ("희망자는 10일까지 E-Mail로 보내면 된다.", date(2004, 1, 6), date(2004, 1, 10)),
+        ("오는 14일까지 전남도민 대상 100명 모집", date(2024, 4, 8), date(2024, 4, 14)),
+    ],
+)  # fmt: skip
+def test_deadline_prefers_the_application_sentence(text: str, today: date, expected) -> None:
+    assert prose.deadline_from_prose(text, today=today) == expected
