@@ -3,155 +3,21 @@
     python -m bench.quality          # table, split, misses
     python -m bench.quality --json   # the same figures as JSON
 
-Each post goes the way a board spider sends it: `LabelExtractor.from_text` reads the
-`label: value` pairs, the rest is the description, then `pipelines.listing_from_item`
-normalises it (dates read against the post's own date when it has one). Only labelled
-fields are scored; see bench/quality/README.md for how the labels were made.
+The corpus and the scoring live in crawlers/tests/ (corpus/, quality.py), where the suite
+also holds the normaliser to a floor (test_corpus_quality.py); see bench/quality/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import re
 import sys
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-FIELDS = (
-    "category", "region", "pay_type", "pay_amount_min", "pay_amount_max", "pay_unit",
-    "deadline", "apply_method", "roles",
-)  # fmt: skip
-# The corpus masks e-mail local parts and phone digits; give them back an address's shape so
-# the redaction is not scored against the normaliser (a crawl sees the real address).
-_MASKED_EMAIL = re.compile(r"\*{3}@")
-_MASKED_PHONE = re.compile(r"010-\*{4}-\*{4}")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-
-@dataclass
-class Tally:
-    right: int = 0
-    labelled: int = 0
-
-    def add(self, ok: bool) -> None:
-        self.right += ok
-        self.labelled += 1
-
-    @property
-    def pct(self) -> float:
-        return round(100 * self.right / self.labelled, 1) if self.labelled else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"right": self.right, "labelled": self.labelled, "pct": self.pct}
-
-
-@dataclass
-class Report:
-    posts: int = 0
-    fields: dict[str, Tally] = field(default_factory=lambda: {f: Tally() for f in FIELDS})
-    overall: Tally = field(default_factory=Tally)
-    header: Tally = field(default_factory=Tally)
-    free_form: Tally = field(default_factory=Tally)
-    role_match: Tally = field(default_factory=Tally)
-    misses: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _setup_django() -> None:
-    sys.path.insert(0, str(CORPUS.parent.parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ohmanager.settings.test")
-    import django
-
-    django.setup()
-
-
-def normalise(post: dict[str, Any]) -> dict[str, Any]:
-    """What today's normaliser makes of the post, in the labels' vocabulary."""
-    from crawlers.scraper.labels import LabelExtractor
-    from crawlers.scraper.pipelines import listing_from_item
-
-    text = _MASKED_PHONE.sub("010-0000-0000", _MASKED_EMAIL.sub("redacted@", post["text"]))
-    labelled, free = LabelExtractor().from_text(text)
-    item = {
-        **labelled,
-        "url": post["source_url"],
-        "title": post.get("title") or "",
-        "description": free,
-        "posted": post.get("posted") or "",
-    }
-    today = date.fromisoformat(post["posted"]) if post.get("posted") else date.today()
-    listing = listing_from_item(item, source_slug="quality", today=today)
-    return {
-        "category": listing.category,
-        "region": listing.region or None,
-        "pay_type": listing.pay_type,
-        "pay_amount_min": listing.pay_amount_min,
-        "pay_amount_max": listing.pay_amount_max,
-        "pay_unit": listing.pay_unit or None,
-        "deadline": listing.deadline.isoformat() if listing.deadline else None,
-        "apply_method": listing.apply_method,
-        "roles": [
-            {"name": r.name, "gender": r.gender, "age_min": r.age_min, "age_max": r.age_max}
-            for r in listing.roles
-        ],
-    }
-
-
-def _role_fits(want: dict[str, Any], got: dict[str, Any]) -> bool:
-    return all(got.get(k) == want[k] for k in ("gender", "age_min", "age_max") if k in want)
-
-
-def match_roles(wanted: list[dict[str, Any]], got: list[dict[str, Any]]) -> list[bool]:
-    """Per labelled role with a gender or age, whether a produced role (each used once) has
-    the same gender and ages."""
-    free = list(got)
-    results = []
-    for want in wanted:
-        if not any(k in want for k in ("gender", "age_min", "age_max")):
-            continue
-        hit = next((g for g in free if _role_fits(want, g)), None)
-        if hit is not None:
-            free.remove(hit)
-        results.append(hit is not None)
-    return results
-
-
-def score(posts: list[tuple[str, dict[str, Any]]]) -> Report:
-    report = Report(posts=len(posts))
-    for post_id, post in posts:
-        got = normalise(post)
-        group = report.header if "header" in post.get("layout", []) else report.free_form
-        for name, expected in post["labels"].items():
-            if name == "roles":
-                ok = bool(got["roles"]) if expected else not got["roles"]
-                shown: Any = len(got["roles"])
-                for fits in match_roles(expected, got["roles"]):
-                    report.role_match.add(fits)
-                if not ok or not all(match_roles(expected, got["roles"])):
-                    report.misses.append({
-                        "post": post_id, "field": "roles", "got": got["roles"],
-                        "expected": expected,
-                    })  # fmt: skip
-            else:
-                ok = got[name] == expected
-                shown = got[name]
-                if not ok:
-                    report.misses.append(
-                        {"post": post_id, "field": name, "got": shown, "expected": expected}
-                    )
-            for tally in (report.fields[name], report.overall, group):
-                tally.add(ok)
-    return report
-
-
-def load() -> list[tuple[str, dict[str, Any]]]:
-    return [
-        (path.stem, json.loads(path.read_text(encoding="utf-8")))
-        for path in sorted(CORPUS.glob("*.json"))
-    ]
+from crawlers.tests.quality import Report, load, score, setup_django
 
 
 def _short(value: Any) -> str:
@@ -204,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    _setup_django()
+    setup_django()
     report = score(load())
     if args.json:
         print(json.dumps(as_json(report), ensure_ascii=False, indent=2))
