@@ -215,9 +215,35 @@ def parse_date_range(
     return start, end or start
 
 
+# gnuboard writes a post's time `26-11-18 14:33` (`y-m-d H:i`) on its page, and its list
+# `11-18` for an older post or `14:33` alone for one of today.
+_YY_MD_DASH = re.compile(r"(?<![\d\-.])(\d{2})-(\d{1,2})-(\d{1,2})(?![\d\-.])")
+_MD_DASH_ALONE = re.compile(r"^(\d{1,2})-(\d{1,2})(?:\s|$)")
+_CLOCK = re.compile(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_CLOCK_ALONE = re.compile(r"^(?:오전|오후|am|pm)?\s*\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm)?$", re.I)
+# `14시 05분 31초`, `오후 2시 5분`; not a duration (`3시간`).
+_CLOCK_KO = re.compile(
+    r"(?<!\d)(\d{1,2})\s*시(?!간)(?:\s*(\d{1,2})\s*분)?(?:\s*(\d{1,2})\s*초)?"
+)
+
+
+def _post_day(text: str, *, today: date) -> date | None:
+    if match := _YY_MD_DASH.search(text):
+        year, month, day = map(int, match.groups())
+        return _safe_date(2000 + year, month, day)
+    if match := _MD_DASH_ALONE.match(text):
+        month, day = map(int, match.groups())
+        return _with_year(month, day, today, "past") if 1 <= month <= 12 else None
+    if _CLOCK_ALONE.match(text):
+        return today
+    return _first_date(text, today=today, prefer="past")
+
+
 def parse_datetime(text: str | None, *, today: date) -> datetime | None:
-    """A post time: ISO 8601 (JSON-LD, Atom), RFC 822 (RSS) or a board's `2026.11.20 14:33`.
-    Naive results are local (Asia/Seoul) times; the service makes them aware."""
+    """A post time: ISO 8601 (JSON-LD, Atom), RFC 822 (RSS), a board's `2026.11.20 14:33`,
+    gnuboard's `26-11-18 14:33` (its list: `11-18`, or `14:33` for today) or
+    `2026년 11월 19일 14시 05분 31초`. Naive results are local (Asia/Seoul) times; the
+    service makes them aware."""
     text = one_line(text)
     if not text:
         return None
@@ -229,10 +255,10 @@ def parse_datetime(text: str | None, *, today: date) -> datetime | None:
         return parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
         pass
-    day = _first_date(text, today=today, prefer="past")
+    day = _post_day(text, today=today)
     if day is None:
         return None
-    clock = re.search(r"(?<!\d)(\d{1,2}):(\d{2})(?::(\d{2}))?", text)
+    clock = _CLOCK.search(text) or _CLOCK_KO.search(text)
     hour, minute, second = (int(g or 0) for g in clock.groups()) if clock else (0, 0, 0)
     if clock and ("오후" in text or "pm" in text.lower()) and hour < 12:
         hour += 12

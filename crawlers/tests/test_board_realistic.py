@@ -137,10 +137,6 @@ def test_gnuboard5_post_date_is_read_raw(spider_for):
     assert by_id["95"]["posted"] == "26-11-02 21:47"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.parse_datetime does not read gnuboard's `yy-mm-dd HH:MM` (26-11-18 14:33)",
-)
 def test_gnuboard5_post_date_is_a_seoul_time(spider_for):
     spider = make_spider(spider_for, G5, G5_CONFIG)
     items, _ = crawl(spider, G5_SITE)

@@ -116,10 +116,6 @@ def test_detail_page_reads_its_extra_vars_table_and_post(spider):
         assert outside not in body  # menus, buttons, comments, the disclaimer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="normalize.parse_datetime drops the clock of `2026년 11월 19일 14시 05분 31초`",
-)
 def test_detail_page_post_time_keeps_its_clock(spider):
     listing = listing_from_item(
         {"title": "t", "url": BASE + "/actorCasting/1", "posted": DETAIL_TIME},

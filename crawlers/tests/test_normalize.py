@@ -83,6 +83,15 @@ def test_parse_date_range(raw: str, start: date | None, end: date | None) -> Non
         ("2026.11.18 14:33", datetime(2026, 11, 18, 14, 33)),
         ("2026.11.18", datetime(2026, 11, 18)),
         ("11.18 오후 2:05", datetime(2026, 11, 18, 14, 5)),
+        # gnuboard: `y-m-d H:i` on the post, `m-d` (older) or `H:i` (today) in its list.
+        ("26-11-18 14:33", datetime(2026, 11, 18, 14, 33)),
+        ("11-18", datetime(2026, 11, 18)),
+        ("12-28", datetime(2025, 12, 28)),  # a list date never points ahead
+        ("14:33", datetime(2026, 11, 20, 14, 33)),
+        # Korean clocks keep their hour, minute and second.
+        ("2026년 11월 19일 14시 05분 31초", datetime(2026, 11, 19, 14, 5, 31)),
+        ("2026년 11월 19일 오후 2시 5분", datetime(2026, 11, 19, 14, 5)),
+        ("3시간 전", None),
         ("어제", None),
     ],
 )
