@@ -68,7 +68,7 @@ _YMD = re.compile(r"(?<!\d)(\d{4})\s*[.\-/년]\s*(\d{1,2})\s*[.\-/월]\s*(\d{1,2
 _YY_MD = re.compile(r"(?<![\d.])(\d{2})\.(\d{1,2})\.(\d{1,2})(?![\d.])")
 _MD_KO = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _MD = re.compile(r"(?<![\d.])(\d{1,2})\s*[./]\s*(\d{1,2})(?![\d.]*\d{2,})(?!\d)")
-_D_DAY = re.compile(r"D\s*-\s*(\d{1,3})", re.IGNORECASE)
+_D_DAY = re.compile(r"(?<![A-Za-z])D\s*-\s*(\d{1,3}|day)(?![A-Za-z0-9])", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _EN_MONTHS = {
     m: i
@@ -178,7 +178,8 @@ def _first_date(text: str, *, today: date, prefer: str) -> date | None:
             candidates.append((match.start(), _with_year(month, day, today, prefer)))
         break
     if match := _D_DAY.search(text):
-        candidates.append((match.start(), today + timedelta(days=int(match.group(1)))))
+        days = 0 if match.group(1).lower() == "day" else int(match.group(1))
+        candidates.append((match.start(), today + timedelta(days=days)))
     for word, offset in (("오늘", 0), ("당일", 0), ("내일", 1), ("모레", 2)):
         if (position := text.find(word)) >= 0:
             candidates.append((position, today + timedelta(days=offset)))

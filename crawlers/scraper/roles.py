@@ -71,6 +71,12 @@ _AGE_OR_GENDER = re.compile(
 # `태수 : 평생 연기 인생을 …` inside a role block (a name, then its description).
 _COLON_LINE = re.compile(rf"^{_NAME}\s*:\s*(?P<rest>.+)$")
 _NOT_A_NAME = re.compile(r"촬영|일정|페이|출연료|마감|지원|접수|장소|기간|시놉시스|설명|참고|문의")
+# A deadline marker (`D-3`, `D - 7`, `D-day`) is never a role, nor its number an age.
+_DEADLINE_MARK = re.compile(r"(?<![A-Za-z])D\s*[-\u2013]\s*(?:\d{1,3}|day)(?![A-Za-z0-9])", re.I)
+
+
+def _is_deadline_mark(text: str) -> bool:
+    return bool(_DEADLINE_MARK.fullmatch(text.strip(" ()[]<>:~")))
 
 
 def _age_of(info: str, today: date) -> Age:
@@ -97,7 +103,7 @@ def roles_from_lines(text: str, *, today: date, in_role_block: bool) -> list[Rol
     lines = [strip_bullet(line) for line in n.clean_text(text).splitlines()]
     heads: list[tuple[int, str, str]] = []  # (line index, name, info)
     for index, line in enumerate(lines):
-        if not line or len(_INLINE_ROLE.findall(line)) >= 2:
+        if not line or len(_INLINE_ROLE.findall(line)) >= 2 or _is_deadline_mark(line):
             continue  # a sentence listing groups inline: read with the prose
         match = _PAREN_LINE.match(line) or _SEP_LINE.match(line)
         if (
@@ -110,6 +116,8 @@ def roles_from_lines(text: str, *, today: date, in_role_block: bool) -> list[Rol
         for index, line in enumerate(lines):
             match = _COLON_LINE.match(line)
             alone = len(line) <= 12 and len(line.split()) <= 3 and not re.search(r"[.,!?]", line)
+            if _is_deadline_mark(line) or (match and _is_deadline_mark(match.group("rest"))):
+                continue
             if match and len(match.group("name").split()) <= 3:
                 if not _NOT_A_NAME.search(match.group("name")):
                     heads.append((index, match.group("name"), ""))
@@ -295,7 +303,10 @@ def roles_from_label(text: str, *, today: date) -> list[RoleData]:
     """The header's 극중배역 value: `민지(20대 여자), 편의점 사장(50대 남자)`. A part that
     names no one (`10~50대 남녀`, `남녀 각 1명`) comes back with an empty name; `남녀` in it
     is two roles, male and female."""
-    parts = [p for p in _ROLE_SPLIT.split(n.clean_text(text or "")) if p.strip(" -")]
+    parts = [
+        p for p in _ROLE_SPLIT.split(n.clean_text(text or ""))
+        if p.strip(" -") and not _is_deadline_mark(p)
+    ]  # fmt: skip
     roles = []
     for part in parts[:MAX_ROLES]:
         name = n.one_line(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", part)).strip(" -:") or part

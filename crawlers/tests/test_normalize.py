@@ -29,6 +29,8 @@ TODAY = date(2026, 11, 20)  # a Friday; "relative years" below count from it
         # A deadline a few weeks past stays in this year (a late re-post), not next year.
         ("11/1", date(2026, 11, 1), False),
         ("D-3", date(2026, 11, 23), False),
+        ("D-day", date(2026, 11, 20), False),
+        ("마감 D-7", date(2026, 11, 27), False),
         ("오늘 마감", date(2026, 11, 20), False),
         ("내일까지", date(2026, 11, 21), False),
         ("Dec 5, 2026", date(2026, 12, 5), False),

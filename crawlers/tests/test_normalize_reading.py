@@ -439,3 +439,18 @@ def test_roles_named_in_a_sentence_without_ages(text: str, names: list[str]) -> 
 )  # fmt: skip
 def test_deadline_prefers_the_application_sentence(text: str, today: date, expected) -> None:
     assert prose.deadline_from_prose(text, today=today) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "단편영화 배우 모집합니다.\n모집마감: D-3",
+        "단편영화 배우 모집합니다.\n[마감] D-3",
+        "20대 여자 배우 모집합니다.\n[마감] D-3",
+        "[모집 배역]\n민지 (20대 여자)\n[마감]\nD-day",
+    ],
+)
+def test_a_deadline_marker_is_never_a_role(text: str) -> None:
+    listing = read(text)
+    assert all(role.name != "D" and role.age_min != 3 for role in listing.roles)
+    assert listing.deadline in (date(2024, 9, 2), TODAY)
