@@ -397,9 +397,15 @@ _PAY_WORD = (
 )
 _NEGATED = re.compile(
     _PAY_WORD + r"\S{0,3}\s*(?:는|은|가|이)?\s*(?:\S+\s+)?"
-    r"(?:(?:지급|제공)(?:하지|되지|은|는)?\s*(?:않|없|안\s*됩|불가)|없(?:음|습니다|다|고|으며|어)"
+    r"(?:(?:지급|제공)(?:하지|되지|은|는)?\s*(?:않|없|안\s*됩|불가)|없(?:음|습니다|다|고|으며|어(?!도))"
     r"|한\s*푼(?:도)?\s*없|대신)"
     r"|(?:지급|제공)(?:하지|되지)\s*않(?:습니다|음|는다)?\s*$"
+)
+# A fee itself given (`출연료도 지급된다`, `소정의 출연료 지급`): paid, whatever expenses the
+# same sentence also covers (`식사 제공, 출연료도 지급된다`).
+_FEE_GIVEN = re.compile(
+    _PAY_WORD
+    + r"(?:도|는|은|가|이|를|을)?\s*(?:지급|드립니다|드려요|드림|준다|줍니다|있음|있습니다)"
 )
 # Expenses alone are not a fee: `교통비 지급` is an unpaid call with its costs covered.
 _EXPENSES_ONLY = re.compile(r"^(?:[^\d]*?)(교통비|식비|차비|식사\s*제공|간식)[^\d만원]*$")
@@ -490,6 +496,8 @@ def parse_pay(text: str | None) -> PayValue:
         return PayValue("negotiable", unit=unit, currency=currency)
     # `회차 당 드리는 금액은 교통비를 포함한 …`: a fee per unit is paid even without its figure.
     if unit:
+        return PayValue("paid", unit=unit, currency=currency)
+    if _FEE_GIVEN.search(text):
         return PayValue("paid", unit=unit, currency=currency)
     if _EXPENSES_ONLY.search(text):
         return PayValue("unpaid", currency=currency)

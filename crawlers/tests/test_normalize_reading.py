@@ -454,3 +454,24 @@ def test_a_deadline_marker_is_never_a_role(text: str) -> None:
     listing = read(text)
     assert all(role.name != "D" and role.age_min != 3 for role in listing.roles)
     assert listing.deadline in (date(2024, 9, 2), TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A fee also given beside the expenses is a paid call.
+        ("선발된 배우에게는 의상과 식사 제공, 출연료도 지급된다.", "paid"),
+        ("출연료도 지급된다", "paid"),
+        # A 없 about something else is not a refusal to pay.
+        ("출연료는 경험이 없어도 지급합니다", "paid"),
+        # Refusals of payment still are.
+        ("출연료는 지급하지 않습니다", "unpaid"),
+        ("출연료는 지급되지 않습니다. 식사 제공", "unpaid"),
+        ("출연료 없음, 교통비 지급", "unpaid"),
+        ("무페이, 식사 제공", "unpaid"),
+        ("노개런티 재능기부 공연", "unpaid"),
+    ],
+)
+def test_a_negation_is_one_of_payment(text: str, expected: str) -> None:
+    assert n.parse_pay(text).type == expected
+    assert read(f"단편영화 배우 모집합니다.\n{text}").pay_type == expected
