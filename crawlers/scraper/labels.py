@@ -133,29 +133,43 @@ class LabelExtractor:
         free.append(text[position:])
         return values, clean_text("".join(free))
 
-    def from_cells(self, selector: Selector) -> dict[str, str]:
-        """Values from `th`/`td` and `dt`/`dd` pairs."""
+    def _cells(self, selector: Selector) -> list[tuple[list[Selector], str, str]]:
+        """(the label and value elements, label, value) of each `th`/`td` and `dt`/`dd` pair."""
+        pairs = []
+        for row in selector.css("tr"):
+            label, value = row.css("th")[:1], row.css("td")[:1]
+            if label and value:
+                pairs.append(([label[0], value[0]], label.xpath("string()").get(""),
+                              value.xpath("string()").get("")))  # fmt: skip
+        for term in selector.css("dt"):
+            value = term.xpath("following-sibling::dd[1]")
+            pairs.append(([term, *value[:1]], term.xpath("string()").get(""),
+                          value.xpath("string()").get("")))  # fmt: skip
+        return pairs
+
+    def _read_cells(self, selector: Selector) -> tuple[dict[str, str], list[Selector]]:
         values: dict[str, str] = {}
-        pairs = [
-            (row.css("th").xpath("string()").get(""), row.css("td").xpath("string()").get(""))
-            for row in selector.css("tr")
-        ]
-        pairs += [
-            (term.xpath("string()").get(""), term.xpath("following-sibling::dd[1]").xpath(
-                "string()").get(""))
-            for term in selector.css("dt")
-        ]  # fmt: skip
-        for label, value in pairs:
+        read: list[Selector] = []
+        for elements, label, value in self._cells(selector):
             field = self.field_for(label)
             value = one_line(value)
             if field and value and field not in values:
                 values[field] = value
-        return values
+                read += elements
+        return values, read
+
+    def from_cells(self, selector: Selector) -> dict[str, str]:
+        """Values from `th`/`td` and `dt`/`dd` pairs."""
+        return self._read_cells(selector)[0]
 
     def extract(self, selector: Selector) -> tuple[dict[str, str], str]:
-        """Cells first, then `label: value` text; the free text is the page's prose."""
-        cells = self.from_cells(selector)
-        text = html_text.extract_text(selector.get(), guess_layout=True)
+        """Cells first, then `label: value` text; the free text is the page's prose, without
+        the cells read as labels (a label table is not repeated in the description)."""
+        page = Selector(text=selector.get())  # a copy: the cells read are dropped from it
+        cells, read = self._read_cells(page)
+        for element in read:
+            element.drop()
+        text = html_text.extract_text(page.get(), guess_layout=True)
         text_values, free = self.from_text(text)
         for field, value in text_values.items():
             cells.setdefault(field, value)

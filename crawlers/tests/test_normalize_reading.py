@@ -475,3 +475,22 @@ def test_a_deadline_marker_is_never_a_role(text: str) -> None:
 def test_a_negation_is_one_of_payment(text: str, expected: str) -> None:
     assert n.parse_pay(text).type == expected
     assert read(f"단편영화 배우 모집합니다.\n{text}").pay_type == expected
+
+
+def test_cells_read_as_labels_leave_the_free_text() -> None:
+    from parsel import Selector
+
+    page = Selector(
+        text="<div id='post'><table>"
+        "<tr><th>제작사</th><td>바람필름</td></tr>"
+        "<tr><th>출연료</th><td>회차당 30만원</td></tr>"
+        "<tr><th>비고</th><td>주차 가능</td></tr></table>"
+        "<dl><dt>모집 마감일</dt><dd>2026-12-01</dd></dl>"
+        "<p>단편영화 &lt;바람&gt; 배우를 모집합니다.</p></div>"
+    ).css("#post")[0]
+
+    values, free = LabelExtractor().extract(page)
+
+    assert values == {"company": "바람필름", "pay": "회차당 30만원", "deadline": "2026-12-01"}
+    # the cells read are not repeated; a cell no label names stays with the prose
+    assert free.split() == ["비고", "주차", "가능", "단편영화", "<바람>", "배우를", "모집합니다."]
