@@ -26,7 +26,9 @@ DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
     ),
     "director": ("감독", "연출", "Director"),
     "casting_director": ("캐스팅 디렉터", "캐스팅디렉터", "캐스팅 담당", "Casting director"),
-    "roles": ("극중배역", "극중 배역", "모집 배역", "모집배역", "배역", "Roles", "Role"),
+    "roles": (
+        "극중배역", "극중 배역", "모집 배역", "모집배역", "배역", "Roles", "Role", "Characters",
+    ),
     "shoot_period": (
         "촬영기간", "촬영 기간", "촬영일정", "촬영 일정", "촬영일", "공연기간", "공연 기간",
         "Shoot dates", "Dates",
@@ -43,12 +45,16 @@ DEFAULT_LABELS: dict[str, tuple[str, ...]] = {
         "모집 마감일", "모집마감일", "접수 마감일", "접수마감일", "지원 마감일", "마감일",
         "접수 마감", "접수마감", "모집기한", "모집 기한", "모집 일자", "모집일자", "접수 기간",
         "접수기간", "모집 기간", "모집기간", "지원 기간", "지원기간", "마감", "Deadline",
-        "Apply by",
+        "Apply by", "Application deadline", "Submission deadline",
     ),
     "region": ("촬영 지역", "촬영지역", "활동 지역", "지역", "Region"),
-    "location": ("촬영 장소", "촬영장소", "오디션 장소", "공연장", "장소", "Location"),
+    "location": (
+        "촬영 장소", "촬영장소", "오디션 장소", "공연장", "장소", "Location", "Shoot location",
+        "Filming location",
+    ),
     "apply_how": (
         "지원 방법", "지원방법", "접수 방법", "접수방법", "제출 서류", "제출서류", "How to apply",
+        "To apply", "Apply", "Submission", "Submissions", "How to submit",
     ),
 }
 

@@ -310,6 +310,8 @@ _AGE_RANGE = re.compile(
 _AGE_SINGLE = re.compile(r"(?:만\s*)?(\d{1,2})\s*(?:세|살)\s*(이상|이하|미만|초과)?")
 _EN_AGE_RANGE = re.compile(r"(?:ages?|aged)?\s*(\d{1,2})\s*(?:-|\u2013|to)\s*(\d{1,2})", re.I)
 _EN_AGE_PLUS = re.compile(r"(\d{1,2})\s*\+")
+# `30s`, `early 20s`, `mid-30s`, `late 40's`.
+_EN_DECADE = re.compile(r"(?:\b(early|mid|late)[\s-]*)?(?<![\d])([1-9]0)'?s\b", re.I)
 _DECADE_PART = {
     "초반": (0, 3), "초": (0, 3), "중반": (4, 6), "중": (4, 6), "후반": (7, 9), "후": (7, 9)
 }  # fmt: skip
@@ -343,6 +345,10 @@ def parse_age(text: str | None, *, today: date | None = None) -> tuple[int | Non
         if "이하" in text and len(decades) == 1:
             return None, high
         return low, high
+    if match := _EN_DECADE.search(text):
+        low = int(match.group(2))
+        part = {"early": (0, 3), "mid": (4, 6), "late": (7, 9)}.get((match.group(1) or "").lower())
+        return (low + part[0], low + part[1]) if part else (low, low + 9)
     if match := _AGE_RANGE.search(text):
         low, high = sorted(map(int, match.groups()))
         return low, high

@@ -161,8 +161,9 @@ _OPEN_CHAT = re.compile(r"https?://open\.kakao\.com/\S+")
 _EMAIL_SAID = re.compile(
     r"(?:이메일|e-?mail|메일|전자\s*우편)\s*(?:\([^)]*\)\s*)?(?:로|으로|을|를)?\s*(?:만\s*)?"
     r"(?:\S+\s+)?(?:접수|제출|지원|보내|신청|도착|응모|받)"
-    r"|(?:접수|지원)\s*(?:메일|이메일)",
-    re.I,
+    r"|(?:접수|지원)\s*(?:메일|이메일)"
+    r"|\b(?:by|via|through)\s+e-?mail\b|^\s*e-?mail\s*\.?\s*$",  # `Apply: email`
+    re.I | re.M,
 )
 
 

@@ -296,6 +296,7 @@ _NOT_NAME_WORDS = re.compile(
     r"\d{1,2}\s*(?:세|살)?\s*[~\-]\s*\d{1,2}\s*(?:대|세|살)\s*(?:초반|중반|후반|초|중|후)?"
     r"|\d{1,2}\s*(?:대|세|살)\s*(?:초반|중반|후반|초|중|후|이상|이하)?"
     r"|남녀|남자|여자|남성|여성|(?<![가-힣])[남여](?![가-힣])|각|\d+\s*(?:명|분)|배우|모집|무관"
+    r"|(?i:\b(?:early|mid|late)?[\s-]*[1-9]0'?s\b|\b(?:fe)?males?\b|\b(?:wo)?men\b|\d{1,2}\s*-\s*\d{1,2})"
 )
 
 
@@ -326,7 +327,30 @@ def roles_from_label(text: str, *, today: date) -> list[RoleData]:
                 age_max=own_age[1], description=part if part != name else "",
             )
         )  # fmt: skip
-    return roles
+    return _merge_lone_parts(roles)
+
+
+def _merge_lone_parts(roles: list[RoleData]) -> list[RoleData]:
+    """`Male, 30s`, `Female lead, 20-25`: a nameless part that says only an age, or only a
+    gender, describes the role before it when that role left it unsaid."""
+    merged: list[RoleData] = []
+    for role in roles:
+        has_age = role.age_min is not None or role.age_max is not None
+        previous = merged[-1] if merged else None
+        if previous is not None and not role.name and bool(has_age) != bool(role.gender):
+            before_age = previous.age_min is not None or previous.age_max is not None
+            if has_age and not before_age:
+                previous.age_min, previous.age_max = role.age_min, role.age_max
+            elif role.gender and not previous.gender:
+                previous.gender = role.gender
+            else:
+                merged.append(role)
+                continue
+            previous.description = ", ".join(filter(None, (previous.description or previous.name,
+                                                            role.description)))  # fmt: skip
+            continue
+        merged.append(role)
+    return merged
 
 
 def _body_roles(sections: list[Section], today: date) -> list[RoleData]:

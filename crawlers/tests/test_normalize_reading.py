@@ -494,3 +494,33 @@ def test_cells_read_as_labels_leave_the_free_text() -> None:
     assert values == {"company": "바람필름", "pay": "회차당 30만원", "deadline": "2026-12-01"}
     # the cells read are not repeated; a cell no label names stays with the prose
     assert free.split() == ["비고", "주차", "가능", "단편영화", "<바람>", "배우를", "모집합니다."]
+
+
+def test_an_english_post_reads_its_english_labels() -> None:
+    listing = read(
+        "Casting call: Seoul, Korea. Roles: Male, 30s. Pay: 200,000 KRW per day. "
+        "Deadline: March 19, 2021. Apply: email",
+        today=date(2021, 3, 1),
+    )
+    assert role_tuples(listing) == [("남", "male", 30, 39)]
+    assert (listing.pay_type, listing.pay_amount_min, listing.pay_unit) == ("paid", 200000, "day")
+    assert listing.deadline == date(2021, 3, 19)
+    assert (listing.region, listing.apply_method) == ("seoul", "email")
+
+
+def test_english_submission_and_location_labels() -> None:
+    listing = read(
+        "Location: Busan\nRole: Female lead, 20-25\nSubmissions: send a headshot to cast@film.kr"
+    )
+    assert role_tuples(listing) == [("Female lead", "female", 20, 25)]
+    assert (listing.region, listing.apply_method, listing.apply_target) == (
+        "busan", "email", "cast@film.kr",
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("30s", (30, 39)), ("early 20s", (20, 23)), ("mid-30s", (34, 36)), ("late 40's", (47, 49))],
+)
+def test_english_decades(raw: str, expected: tuple) -> None:
+    assert n.parse_age(raw) == expected
