@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "merged")
 # Bump whenever `listing_from_item` (or crawlers.scraper.normalize) would make something else
 # of the same raw text: stored fingerprints stop matching and every item is normalised again.
-NORMALISER_VERSION = 2
+NORMALISER_VERSION = 3
 # Items per batch write, and the longest an item waits for its batch to fill.
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
