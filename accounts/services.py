@@ -356,17 +356,16 @@ def verification_resend(*, email: str) -> None:
         .filter(Q(signed_up_at__gte=cutoff) | Q(signed_up_at__isnull=True, created_at__gte=cutoff))
         .order_by("-created_at")[:SIGNUP_CODES_LIVE]
     )
-    renewed = list(recent)
-    for verification in renewed:
+    # Nothing recent to renew means nothing is sent: a code bound to the pending member's
+    # password would activate whoever signed up first, perhaps not the mailbox's owner, who
+    # signs up again instead (which mails her a code bound to her own password).
+    for verification in recent:
         _signup_code_email(
             member=member,
             password_hash=verification.password_hash,
             signed_up_at=verification.signed_up_at or verification.created_at,
             replaces=verification,
         )
-    if not renewed:
-        # Nothing recent to renew: the member's own password (the first sign-up's) stands.
-        _signup_code_email(member=member, password_hash=member.password)
 
 
 def member_storage_prefix(*, member_id: uuid.UUID) -> str:

@@ -93,3 +93,26 @@ def test_a_pending_members_own_password_is_not_replaced_by_a_later_sign_up(api_c
     signup(api_client, ATTACKER_PASSWORD)
 
     assert Member.objects.get(email=ADDRESS).password == before
+
+
+def test_a_resend_long_after_an_attackers_first_sign_up_sends_no_code_for_his_password(
+    api_client,
+):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    signup(api_client, ATTACKER_PASSWORD)  # first: the pending member holds his password
+    mail.outbox.clear()
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert api_client.post(RESEND, {"email": ADDRESS}).status_code == 202
+        assert [m for m in mail.outbox if ADDRESS in m.to] == []
+        # the owner signs up herself and her own code activates her own password
+        signup(api_client, OWNER_PASSWORD)
+        response = api_client.post(VERIFY, {"email": ADDRESS, "code": last_code(ADDRESS)})
+
+    assert response.status_code == 200
+    assert can_log_in(api_client, OWNER_PASSWORD)
+    assert not can_log_in(api_client, ATTACKER_PASSWORD)
