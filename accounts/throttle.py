@@ -1,10 +1,10 @@
-"""Abuse limits on the auth endpoints: fixed-window counters in the shared cache.
+"""Abuse limits on the auth endpoints: fixed-window counters in the shared cache
+(`ohmanager.ratelimit`, the counter DRF's throttles use too).
 
-DRF's throttles read-then-write their history (best effort under concurrency); these use
-`cache.add` + `cache.incr`, which Redis runs atomically, so N parallel guesses count as N.
-Counting happens before any work, so a throttled request sends no email and checks no password.
-If the cache is down the limits fail open with a warning: losing the login page is worse than a
-short unthrottled window, and the per-code attempt limit in the database still holds.
+The counts are atomic (`cache.incr` / `cache.add`), so N parallel guesses count as N. Counting
+happens before any work, so a throttled request sends no email and checks no password. If the
+cache is down the limits fail open with a warning: losing the login page is worse than a short
+unthrottled window, and the per-code attempt limit in the database still holds.
 
 Two kinds of limit:
 
@@ -22,7 +22,6 @@ keyed as NFKC-normalised and case-folded text, the way Django's login form reads
 """
 
 import hashlib
-import logging
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -30,20 +29,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from rest_framework.request import Request
 
+from ohmanager import ratelimit
 from ohmanager.exceptions import Throttled
+from ohmanager.ratelimit import Limit
 from ohmanager.throttling import client_address, client_group
-
-logger = logging.getLogger("accounts.throttle")
-
-
-@dataclass(frozen=True)
-class Limit:
-    count: int
-    seconds: int
-
 
 # scope -> (per client, per address); every request counts. Generous for people, tight for
 # scripts.
@@ -100,36 +91,11 @@ def _address_digest(address: str) -> str:
     return hashlib.sha256(normalise_address(address).encode()).hexdigest()[:32]
 
 
-def _window(limit: Limit, now: float) -> tuple[int, int]:
-    """The window index and the seconds until it ends (Retry-After)."""
-    window = int(now // limit.seconds)
-    return window, int((window + 1) * limit.seconds - now) + 1
-
-
-def _incr(cache_key: str, limit: Limit) -> int:
-    # add() is a no-op if the key exists; incr() is atomic. The window index in the key makes
-    # the counter reset by itself; the timeout only cleans up.
-    cache.add(cache_key, 0, timeout=limit.seconds + 1)
-    try:
-        return cache.incr(cache_key)
-    except ValueError:  # expired between add and incr
-        cache.add(cache_key, 0, timeout=limit.seconds + 1)
-        return cache.incr(cache_key)
-
-
-def _hit(key: str, limit: Limit) -> int | None:
-    """Counts one hit; returns seconds until the window ends if the limit is exceeded."""
-    window, wait = _window(limit, time.time())
-    if _incr(f"throttle:{key}:{window}", limit) > limit.count:
-        return wait
-    return None
-
-
 def _keys(scope: str, ip: str, address: str | None) -> list[tuple[str, Limit]]:
     per_ip, per_address = LIMITS[scope]
-    keys = [(f"{scope}:ip:{client_group(ip)}", per_ip)]
+    keys = [(f"throttle:{scope}:ip:{client_group(ip)}", per_ip)]
     if address:
-        keys.append((f"{scope}:addr:{_address_digest(address)}", per_address))
+        keys.append((f"throttle:{scope}:addr:{_address_digest(address)}", per_address))
     return keys
 
 
@@ -141,14 +107,11 @@ def throttle_blocked(*, scope: str, ip: str, address: str | None) -> int | None:
     now = time.time()
     waits = []
     for key, limit in _keys(scope, ip, address):
-        window, wait = _window(limit, now)
-        try:
-            count = cache.get(f"throttle:{key}:{window}") or 0
-        except Exception:  # the cache is down: fail open, loudly
-            logger.warning("throttle cache unavailable; %s not limited", scope, exc_info=True)
+        count = ratelimit.peek(key, limit, scope=scope, now=now)
+        if count is None:  # the cache is down: fail open (logged)
             return None
-        if count >= limit.count:
-            waits.append(wait)
+        if count.used_up:
+            waits.append(count.retry_after)
     return max(waits) if waits else None
 
 
@@ -156,32 +119,19 @@ def throttle_check(*, scope: str, ip: str, address: str | None) -> None:
     """Raises Throttled (429 + Retry-After) when the IP or the address is over its limit."""
     if not settings.ACCOUNTS_THROTTLE_ENABLED:
         return
-    keys = _keys(scope, ip, address)
     retry_after = None
-    for key, limit in keys:
-        try:
-            wait = _hit(key, limit)
-        except Exception:  # the cache is down: fail open, loudly
-            logger.warning("throttle cache unavailable; %s not limited", scope, exc_info=True)
+    for key, limit in _keys(scope, ip, address):
+        count = ratelimit.hit(key, limit, scope=scope)
+        if count is None:  # the cache is down: fail open (logged)
             return
-        if wait is not None:
-            retry_after = max(retry_after or 0, wait)
+        if count.exceeded:
+            retry_after = max(retry_after or 0, count.retry_after)
     if retry_after is not None:
-        raise Throttled("Too many attempts. Try again later.", retry_after=retry_after)
+        raise _too_many(retry_after)
 
 
 def _too_many(retry_after: int) -> Throttled:
     return Throttled("Too many attempts. Try again later.", retry_after=retry_after)
-
-
-def _release(cache_key: str) -> None:
-    """Gives back a reserved guess (the attempt was not a wrong guess)."""
-    try:
-        cache.decr(cache_key)
-    except ValueError:  # the window's key has expired meanwhile: nothing left to give back
-        pass
-    except Exception:
-        logger.warning("throttle cache unavailable; guess not released", exc_info=True)
 
 
 @contextmanager
@@ -205,43 +155,53 @@ def guess_limited(*, scope: str, ip: str, address: str) -> Iterator[None]:
     is never counted.
     """
     limits = GUESS_LIMITS[scope]
-    reserved: str | None = None
+    reserved: ratelimit.Count | None = None
+    digest = _address_digest(address)
     if settings.ACCOUNTS_THROTTLE_ENABLED:
-        now = time.time()
-        client, digest = client_group(ip), _address_digest(address)
-        client_window, client_wait = _window(limits.per_client, now)
-        pair_window, pair_wait = _window(limits.per_address_client, now)
-        address_window, address_wait = _window(limits.per_address, now)
-        pair_key = f"throttle:{scope}:fail:pair:{digest}:{client}:{pair_window}"
-        try:
-            client_key = f"throttle:{scope}:ip:{client}:{client_window}"
-            if _incr(client_key, limits.per_client) > limits.per_client.count:
-                raise _too_many(client_wait)
-            pair_failures = _incr(pair_key, limits.per_address_client) - 1
-            reserved = pair_key
-            if pair_failures >= limits.per_address_client.count:
-                raise _too_many(pair_wait)
-            address_key = f"throttle:{scope}:fail:addr:{digest}:{address_window}"
-            address_failures = cache.get(address_key) or 0
-            if pair_failures > 0 and address_failures >= limits.per_address.count:
-                raise _too_many(address_wait)
-        except Throttled:
-            if reserved:
-                _release(reserved)
-            raise
-        except Exception:  # the cache is down: fail open, loudly
-            logger.warning("throttle cache unavailable; %s not limited", scope, exc_info=True)
-            reserved = None
+        reserved = _reserve_guess(scope, limits, client_group(ip), digest)
     try:
         yield
     except Exception as error:
         if reserved and getattr(error, "code", None) in limits.failure_codes:
-            try:  # the reserved guess stays spent; the address counts one more failure
-                _hit(f"{scope}:fail:addr:{_address_digest(address)}", limits.per_address)
-            except Exception:
-                logger.warning("throttle cache unavailable; %s failure not counted", scope)
+            # the reserved guess stays spent; the address counts one more failure
+            ratelimit.hit(_failures_key(scope, digest), limits.per_address, scope=scope)
         elif reserved:
-            _release(reserved)
+            ratelimit.release(reserved)
         raise
     if reserved:
-        _release(reserved)
+        ratelimit.release(reserved)
+
+
+def _failures_key(scope: str, digest: str) -> str:
+    """Failed guesses at one address, from every client."""
+    return f"throttle:{scope}:fail:addr:{digest}"
+
+
+def _reserve_guess(
+    scope: str, limits: GuessLimits, client: str, digest: str
+) -> ratelimit.Count | None:
+    """Checks 1-3 of `guess_limited`; the reserved client-and-address count, or None if the
+    cache is down (fail open, logged)."""
+    now = time.time()
+    client_key = f"throttle:{scope}:ip:{client}"
+    attempts = ratelimit.hit(client_key, limits.per_client, scope=scope, now=now)
+    if attempts is None:
+        return None
+    if attempts.exceeded:
+        raise _too_many(attempts.retry_after)
+    pair_key = f"throttle:{scope}:fail:pair:{digest}:{client}"
+    reserved = ratelimit.hit(pair_key, limits.per_address_client, scope=scope, now=now)
+    if reserved is None:
+        return None
+    pair_failures = reserved.value - 1  # before this attempt
+    if pair_failures >= limits.per_address_client.count:
+        ratelimit.release(reserved)
+        raise _too_many(reserved.retry_after)
+    failures_key = _failures_key(scope, digest)
+    failures = ratelimit.peek(failures_key, limits.per_address, scope=scope, now=now)
+    if failures is None:
+        return None  # (the reserved guess stays spent, as the cache is unreachable anyway)
+    if pair_failures > 0 and failures.used_up:
+        ratelimit.release(reserved)
+        raise _too_many(failures.retry_after)
+    return reserved

@@ -1,18 +1,14 @@
-"""DRF's per-client request throttles as fixed-window counters, failing open when the cache is
-down.
+"""DRF's per-client request throttles as fixed-window counters (`ohmanager.ratelimit`, the
+counter the auth limits use too), failing open when the cache is down.
 
-DRF's `SimpleRateThrottle` keeps a list of timestamps per client: a GET and a SET (two Redis
-round trips) on every request, pickling up to `rate` floats each time, and a read-then-write
-that undercounts parallel requests. Here each request is one `INCR` + `EXPIRE` pipelined to
-Redis (one round trip, atomic), on a key that names its window, so it resets by itself. Same
-scopes, rates and cache keys' meaning; the price is the fixed window's edge: a client can spend
-a window's allowance at its end and the next at the start of the next (at most 2x the rate for
-an instant), which keeps the 600/min and 120/min abuse limits meaningful. Other caches (locmem
-in tests, the file cache of `make run`) count with `add` + `incr`.
+DRF's `SimpleRateThrottle` keeps a list of timestamps per client: a GET and a SET on every
+request, pickling up to `rate` floats each time, and a read-then-write that undercounts parallel
+requests. Here each request is one atomic count on a key that names its window, so it resets by
+itself. Same scopes, rates and cache keys' meaning; the price is the fixed window's edge (see
+`ohmanager.ratelimit`), which keeps the 600/min and 120/min abuse limits meaningful.
 
 With Redis gone every request would answer 500. Losing the API is worse than a short
-unthrottled window, so a cache error lets the request through and says so in the log (as
-`accounts.throttle` does for the auth limits, which keep their own counters).
+unthrottled window, so a cache error lets the request through and says so in the log.
 
 Clients are told apart by `client_group`: an IPv4 address, or an IPv6 client's /64. One
 subscriber, phone or VM is handed a whole /64 and picks any address in it at will (RFC 4941
@@ -29,13 +25,11 @@ proxy's address and one client could use up everyone's login limit; no system ch
 import hashlib
 import ipaddress
 import logging
-import math
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, caches
-from django.core.cache import cache as default_cache
-from django.core.cache.backends.redis import RedisCache
 from rest_framework import throttling
 from rest_framework.settings import api_settings
+
+from ohmanager import ratelimit
 
 logger = logging.getLogger("ohmanager.throttling")
 
@@ -87,37 +81,21 @@ class _FixedWindow:
         key = self.get_cache_key(request, view)
         if key is None:  # e.g. the anonymous limit on a signed-in request: no cache at all
             return True
-        self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_ends = (window + 1) * self.duration
-        try:
-            count = self._hit(f"{key}:{window}")
-        except Exception:  # redis.ConnectionError, TimeoutError, ...: the cache is down
-            logger.warning("throttle cache unavailable; %s not limited", self.scope, exc_info=True)
+        count = ratelimit.hit(
+            key,
+            ratelimit.Limit(self.num_requests, self.duration),
+            scope=self.scope,
+            now=self.timer(),
+            cache=self.cache,
+        )
+        if count is None:  # the cache is down: let the request through (logged)
             return True
-        return count <= self.num_requests
-
-    def _hit(self, key: str) -> int:
-        ttl = self.duration + 1  # the window index is in the key; the TTL only cleans up
-        # DRF's `cache` is Django's proxy to the default cache; the backend is behind it.
-        backend = caches[DEFAULT_CACHE_ALIAS] if self.cache is default_cache else self.cache
-        if isinstance(backend, RedisCache):
-            full_key = backend.make_and_validate_key(key)
-            client = backend._cache.get_client(full_key, write=True)
-            pipe = client.pipeline(transaction=False)
-            pipe.incr(full_key)
-            pipe.expire(full_key, ttl)
-            return int(pipe.execute()[0])
-        self.cache.add(key, 0, ttl)
-        try:
-            return self.cache.incr(key)
-        except ValueError:  # expired between add and incr
-            self.cache.add(key, 0, ttl)
-            return self.cache.incr(key)
+        self.retry_after = count.retry_after
+        return not count.exceeded
 
     def wait(self) -> float:
         """Seconds until the window ends (Retry-After)."""
-        return max(1, math.ceil(self.window_ends - self.now))
+        return self.retry_after
 
 
 class AnonRateThrottle(_FixedWindow, throttling.AnonRateThrottle):

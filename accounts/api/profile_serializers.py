@@ -21,6 +21,12 @@ from accounts.models import (
 )
 from accounts.profiles.completeness import profile_completeness
 from auditions.models import Category, Region
+from ohmanager.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 
 # API name -> model field of the notification switches (the model's names say what they are
 # for; the API groups them under `notifications`).
@@ -35,7 +41,7 @@ NOTIFICATIONS = {
 
 def _text_list(max_items: int) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=LIST_ITEM_MAX_LENGTH),
+        child=StrictCharField(max_length=LIST_ITEM_MAX_LENGTH),
         max_length=max_items,
         required=False,
     )
@@ -57,9 +63,9 @@ class PhotoOutput(serializers.Serializer):
     # Presigned, short-lived URLs on S3 (the storage signs them): fetch, don't store them.
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
-    is_primary = serializers.BooleanField()
-    width = serializers.IntegerField()
-    height = serializers.IntegerField()
+    is_primary = StrictBooleanField()
+    width = StrictIntegerField()
+    height = StrictIntegerField()
     created_at = serializers.DateTimeField()
 
     def get_url(self, photo: Photo) -> str:
@@ -71,42 +77,42 @@ class PhotoOutput(serializers.Serializer):
 
 class CreditOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    title = serializers.CharField()
-    year = serializers.IntegerField()
+    title = StrictCharField()
+    year = StrictIntegerField()
     kind = serializers.ChoiceField(choices=Category.choices)
-    role_name = serializers.CharField()
+    role_name = StrictCharField()
     created_at = serializers.DateTimeField()
 
 
 class NotificationsOutput(serializers.Serializer):
-    deadline_reminders = serializers.BooleanField(source="notify_deadline_reminders")
-    shoot_reminders = serializers.BooleanField(source="notify_shoot_reminders")
-    stale_applications = serializers.BooleanField(source="notify_stale_applications")
-    saved_search_alerts = serializers.BooleanField(source="notify_saved_search_alerts")
-    recommendations = serializers.BooleanField(source="notify_recommendations")
+    deadline_reminders = StrictBooleanField(source="notify_deadline_reminders")
+    shoot_reminders = StrictBooleanField(source="notify_shoot_reminders")
+    stale_applications = StrictBooleanField(source="notify_stale_applications")
+    saved_search_alerts = StrictBooleanField(source="notify_saved_search_alerts")
+    recommendations = StrictBooleanField(source="notify_recommendations")
 
 
 class CompletenessOutput(serializers.Serializer):
-    percent = serializers.IntegerField(min_value=0, max_value=100)
-    missing = serializers.ListField(child=serializers.CharField())
+    percent = StrictIntegerField(min_value=0, max_value=100)
+    missing = serializers.ListField(child=StrictCharField())
 
 
 class ProfileOutput(serializers.Serializer):
-    display_name = serializers.CharField()
+    display_name = StrictCharField()
     birth_date = serializers.DateField(allow_null=True)
     gender = serializers.SerializerMethodField()
-    height_cm = serializers.IntegerField(allow_null=True)
-    weight_kg = serializers.IntegerField(allow_null=True)
-    bio = serializers.CharField()
-    skills = serializers.ListField(child=serializers.CharField())
-    languages = serializers.ListField(child=serializers.CharField())
+    height_cm = StrictIntegerField(allow_null=True)
+    weight_kg = StrictIntegerField(allow_null=True)
+    bio = StrictCharField()
+    skills = serializers.ListField(child=StrictCharField())
+    languages = serializers.ListField(child=StrictCharField())
     interests = serializers.ListField(child=serializers.ChoiceField(choices=Category.choices))
     regions = serializers.ListField(child=serializers.ChoiceField(choices=Region.choices))
     representation = serializers.ChoiceField(choices=Profile.Representation.choices)
-    agency_name = serializers.CharField()
-    phone = serializers.CharField()
+    agency_name = StrictCharField()
+    phone = StrictCharField()
     contact_visibility = serializers.ChoiceField(choices=Profile.ContactVisibility.choices)
-    email_language = serializers.CharField(source="member.language")
+    email_language = StrictCharField(source="member.language")
     notifications = NotificationsOutput(source="*")
     photos = PhotoOutput(many=True, source="photos.all")
     filmography = CreditOutput(many=True, source="credits.all")
@@ -125,36 +131,36 @@ class ProfileOutput(serializers.Serializer):
 
 
 class NotificationsInput(serializers.Serializer):
-    deadline_reminders = serializers.BooleanField(required=False)
-    shoot_reminders = serializers.BooleanField(required=False)
-    stale_applications = serializers.BooleanField(required=False)
-    saved_search_alerts = serializers.BooleanField(required=False)
-    recommendations = serializers.BooleanField(required=False)
+    deadline_reminders = StrictBooleanField(required=False)
+    shoot_reminders = StrictBooleanField(required=False)
+    stale_applications = StrictBooleanField(required=False)
+    saved_search_alerts = StrictBooleanField(required=False)
+    recommendations = StrictBooleanField(required=False)
 
 
 class ProfileUpdateInput(serializers.Serializer):
     """Only these are writable; anything else in the body is dropped, never assigned."""
 
-    display_name = serializers.CharField(max_length=50, allow_blank=True, required=False)
+    display_name = StrictCharField(max_length=50, allow_blank=True, required=False)
     birth_date = serializers.DateField(allow_null=True, required=False)
     gender = serializers.ChoiceField(
         choices=Profile.Gender.choices, allow_null=True, required=False
     )
-    height_cm = serializers.IntegerField(
+    height_cm = StrictIntegerField(
         allow_null=True, required=False, min_value=HEIGHT_CM_RANGE[0], max_value=HEIGHT_CM_RANGE[1]
     )
-    weight_kg = serializers.IntegerField(
+    weight_kg = StrictIntegerField(
         allow_null=True, required=False, min_value=WEIGHT_KG_RANGE[0], max_value=WEIGHT_KG_RANGE[1]
     )
-    bio = serializers.CharField(max_length=2000, allow_blank=True, required=False)
+    bio = StrictCharField(max_length=2000, allow_blank=True, required=False)
     skills = _text_list(SKILLS_MAX)
     languages = _text_list(LANGUAGES_MAX)
     interests = _choice_list(Category)
     regions = _choice_list(Region)
     representation = serializers.ChoiceField(choices=Profile.Representation.choices, required=False)
-    agency_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    agency_name = StrictCharField(max_length=100, allow_blank=True, required=False)
     # The model's pattern (accounts.models), stated here so the schema tells the app.
-    phone = serializers.RegexField(
+    phone = StrictRegexField(
         r"^(\+?[0-9][0-9\- ]{6,18})?$", max_length=20, allow_blank=True, required=False
     )
     contact_visibility = serializers.ChoiceField(
@@ -177,10 +183,10 @@ class PhotoUploadInput(serializers.Serializer):
 
 
 class CreditInput(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    year = serializers.IntegerField(min_value=1900)
+    title = StrictCharField(max_length=200)
+    year = StrictIntegerField(min_value=1900)
     kind = serializers.ChoiceField(choices=Category.choices)
-    role_name = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    role_name = StrictCharField(max_length=100, allow_blank=True, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -4,63 +4,68 @@ from rest_framework import serializers
 
 from accounts.api.profile_serializers import ProfileOutput
 from accounts.models import Member, MemberSession
+from ohmanager.fields import (
+    ModelSerializer,
+    StrictCharField,
+    StrictEmailField,
+    StrictIntegerField,
+    StrictRegexField,
+)
 
 # No maximum below 128 (ASVS); a ceiling still keeps a hash of megabytes off the CPU.
 PASSWORD_MAX_LENGTH = 1024
 
 
-def password_field() -> serializers.CharField:
-    return serializers.CharField(
-        write_only=True, trim_whitespace=False, max_length=PASSWORD_MAX_LENGTH
-    )
+def password_field() -> StrictCharField:
+    return StrictCharField(write_only=True, trim_whitespace=False, max_length=PASSWORD_MAX_LENGTH)
 
 
 class SignupInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
     password = password_field()
     language = serializers.ChoiceField(choices=Member.Language.choices, required=False)
 
 
 class SignupOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    email = serializers.EmailField()
-    status = serializers.CharField()
+    email = StrictEmailField()
+    status = StrictCharField()
 
 
 class EmailInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
 
 
 class CodeInput(EmailInput):
-    code = serializers.RegexField(r"^\d{6}$", max_length=6)
+    code = StrictRegexField(r"^\d{6}$", max_length=6)
 
 
 class LoginInput(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
     password = password_field()
 
 
 class SessionRef(serializers.Serializer):
-    id = serializers.CharField()
+    id = StrictCharField()
     expires_at = serializers.DateTimeField()
 
 
 class LoginOutput(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
     session = SessionRef()
 
 
 class RefreshInput(serializers.Serializer):
-    refresh = serializers.CharField(max_length=2048)
+    refresh = StrictCharField(max_length=2048)
 
 
 class RefreshOutput(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
-class SessionOutput(serializers.ModelSerializer):
+class SessionOutput(ModelSerializer):
     current = serializers.SerializerMethodField()
 
     class Meta:
@@ -90,10 +95,10 @@ class PasswordChangeInput(serializers.Serializer):
 
 
 class PasswordChangeOutput(serializers.Serializer):
-    revoked_sessions = serializers.IntegerField()
+    revoked_sessions = StrictIntegerField()
 
 
-class MemberOutput(serializers.ModelSerializer):
+class MemberOutput(ModelSerializer):
     profile = serializers.SerializerMethodField()
 
     class Meta:

@@ -12,6 +12,7 @@ from applications.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Application
 from applications.snapshot import snapshot_photo_urls
 from auditions.models import ApplyMethod, Audition, Category
 from auditions.selectors import display_status
+from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField, StrictURLField
 
 # --- Input ----------------------------------------------------------------------------------
 
@@ -19,10 +20,10 @@ from auditions.selectors import display_status
 class ApplicationCreateInput(serializers.Serializer):
     audition = serializers.UUIDField()
     role = serializers.UUIDField(required=False, allow_null=True)
-    message = serializers.CharField(
+    message = StrictCharField(
         max_length=MESSAGE_MAX_LENGTH, required=False, allow_blank=True, default=""
     )
-    external = serializers.BooleanField(
+    external = StrictBooleanField(
         required=False,
         default=False,
         help_text="true: you applied on the source site and are recording it here.",
@@ -31,9 +32,7 @@ class ApplicationCreateInput(serializers.Serializer):
 
 class ApplicationStatusInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    note = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
+    note = StrictCharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
     audition_at = serializers.DateTimeField(
         required=False,
         allow_null=True,
@@ -43,9 +42,7 @@ class ApplicationStatusInput(serializers.Serializer):
 
 
 class ApplicationWithdrawInput(serializers.Serializer):
-    note = serializers.CharField(
-        max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default=""
-    )
+    note = StrictCharField(max_length=NOTE_MAX_LENGTH, required=False, allow_blank=True, default="")
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -53,15 +50,15 @@ class ApplicationWithdrawInput(serializers.Serializer):
 
 class AuditionBriefOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    title = serializers.CharField()
-    company = serializers.CharField()
+    title = StrictCharField()
+    company = StrictCharField()
     category = serializers.ChoiceField(choices=Category.choices)
     deadline = serializers.DateField(allow_null=True)
     shoot_start = serializers.DateField(allow_null=True)
     shoot_end = serializers.DateField(allow_null=True)
     status = serializers.SerializerMethodField()
     apply_method = serializers.ChoiceField(choices=ApplyMethod.choices)
-    apply_target = serializers.CharField()
+    apply_target = StrictCharField()
 
     @extend_schema_field(serializers.ChoiceField(choices=["open", "closed", "expired"]))
     def get_status(self, audition: Audition) -> str:
@@ -73,14 +70,14 @@ class AuditionBriefOutput(serializers.Serializer):
 
 class RoleBriefOutput(serializers.Serializer):
     id = serializers.UUIDField(allow_null=True, source="role_id")
-    name = serializers.CharField(source="role_name")
+    name = StrictCharField(source="role_name")
 
 
 class HistoryOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
-    from_status = serializers.CharField(allow_null=True)
+    from_status = StrictCharField(allow_null=True)
     at = serializers.DateTimeField(source="created_at")
-    note = serializers.CharField()
+    note = StrictCharField()
     by = serializers.ChoiceField(choices=["member", "staff", "system"], source="actor_kind")
 
     def to_representation(self, instance: Any) -> dict[str, Any]:
@@ -90,11 +87,11 @@ class HistoryOutput(serializers.Serializer):
 
 
 class SnapshotPhotoOutput(serializers.Serializer):
-    url = serializers.CharField()
-    thumbnail_url = serializers.CharField()
-    width = serializers.IntegerField(allow_null=True)
-    height = serializers.IntegerField(allow_null=True)
-    is_primary = serializers.BooleanField()
+    url = StrictCharField()
+    thumbnail_url = StrictCharField()
+    width = StrictIntegerField(allow_null=True)
+    height = StrictIntegerField(allow_null=True)
+    is_primary = StrictBooleanField()
 
 
 class ApplicationOutput(serializers.Serializer):
@@ -103,7 +100,7 @@ class ApplicationOutput(serializers.Serializer):
     role = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=Application.Kind.choices)
     external = serializers.SerializerMethodField()
-    message = serializers.CharField()
+    message = StrictCharField()
     status = serializers.ChoiceField(choices=Status.choices)
     is_final = serializers.SerializerMethodField()
     next_statuses = serializers.SerializerMethodField(
@@ -144,19 +141,19 @@ class ApplicationDetailOutput(ApplicationOutput):
 
 
 class StatusCountsOutput(serializers.Serializer):
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="Per status.")
-    total = serializers.IntegerField()
-    active = serializers.IntegerField(help_text="Applications not in a final status.")
+    counts = serializers.DictField(child=StrictIntegerField(), help_text="Per status.")
+    total = StrictIntegerField()
+    active = StrictIntegerField(help_text="Applications not in a final status.")
 
 
 class CalendarFeedOutput(serializers.Serializer):
-    url = serializers.URLField(
+    url = StrictURLField(
         allow_null=True,
         help_text="The secret feed URL: only in the answer of the POST that created or rotated "
         "it (the server keeps a hash of its token, never the token); null on GET. A member "
         "who lost it rotates it.",
     )
-    active = serializers.BooleanField(help_text="A feed URL is live.")
+    active = StrictBooleanField(help_text="A feed URL is live.")
     created_at = serializers.DateTimeField(
         allow_null=True, help_text="When the live URL was issued; null without one."
     )

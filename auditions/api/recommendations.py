@@ -18,21 +18,22 @@ from auditions import dismissals, recommendations
 from auditions.api.serializers import AuditionSerializer, audition_dict
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
+from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
 class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = StrictCharField(
         help_text="Stable machine code, e.g. category_match, age_fits_role, deadline_soon, "
         "age_near_miss."
     )
-    text = serializers.CharField(help_text="Human text in the member's language.")
+    text = StrictCharField(help_text="Human text in the member's language.")
 
 
 class RecommendedAuditionSerializer(AuditionSerializer):
-    score = serializers.IntegerField(min_value=0, max_value=100)
-    near_miss = serializers.BooleanField(
+    score = StrictIntegerField(min_value=0, max_value=100)
+    near_miss = StrictBooleanField(
         help_text="No role fits, but one nearly does (only with near_misses=true)."
     )
     reasons = ReasonSerializer(many=True)
@@ -48,7 +49,7 @@ class RecommendedAuditionSerializer(AuditionSerializer):
 
 
 class FeedQuery(serializers.Serializer):
-    near_misses = serializers.BooleanField(
+    near_misses = StrictBooleanField(
         required=False,
         default=False,
         help_text="Also list auditions whose roles the member nearly fits, explained.",

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from auditions import saved_searches
 from auditions.filters import PUBLIC_STATUS_CHOICES
 from auditions.models import Category, Region, SavedSearch
+from ohmanager.fields import StrictCharField
 from ohmanager.pagination import CursorPage
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
@@ -63,7 +64,7 @@ class FiltersField(serializers.DictField):
 
 
 class SavedSearchInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
     filters = FiltersField(
         required=False,
         default=dict,
@@ -78,7 +79,7 @@ class SavedSearchInput(serializers.Serializer):
 
 class SavedSearchOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
+    name = StrictCharField()
     filters = serializers.DictField()
     frequency = serializers.ChoiceField(choices=SavedSearch.Frequency.choices)
     last_notified_at = serializers.DateTimeField(allow_null=True)

@@ -21,60 +21,61 @@ from auditions.models import (
     Region,
 )
 from auditions.selectors import display_status
+from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField, StrictURLField
 
 
 class PaySerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=PayType.choices)
-    amount_min = serializers.IntegerField(allow_null=True)
-    amount_max = serializers.IntegerField(allow_null=True)
+    amount_min = StrictIntegerField(allow_null=True)
+    amount_max = StrictIntegerField(allow_null=True)
     unit = serializers.ChoiceField(choices=PayUnit.choices, allow_null=True)
-    currency = serializers.CharField()
-    raw = serializers.CharField()
+    currency = StrictCharField()
+    raw = StrictCharField()
 
 
 class RoleSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    name = serializers.CharField()
+    name = StrictCharField()
     gender = serializers.ChoiceField(choices=Gender.choices)
-    age_min = serializers.IntegerField(allow_null=True)
-    age_max = serializers.IntegerField(allow_null=True)
-    height_min_cm = serializers.IntegerField(allow_null=True)
-    height_max_cm = serializers.IntegerField(allow_null=True)
-    headcount = serializers.IntegerField(allow_null=True)
-    description = serializers.CharField()
+    age_min = StrictIntegerField(allow_null=True)
+    age_max = StrictIntegerField(allow_null=True)
+    height_min_cm = StrictIntegerField(allow_null=True)
+    height_max_cm = StrictIntegerField(allow_null=True)
+    headcount = StrictIntegerField(allow_null=True)
+    description = StrictCharField()
 
 
 class SourceSerializer(serializers.Serializer):
-    name = serializers.CharField()
-    url = serializers.URLField()
+    name = StrictCharField()
+    url = StrictURLField()
 
 
 class ApplySerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ApplyMethod.choices)
-    target = serializers.CharField()
+    target = StrictCharField()
 
 
 class TrustFlagSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    reason = serializers.CharField()
+    code = StrictCharField()
+    reason = StrictCharField()
 
 
 class TrustSerializer(serializers.Serializer):
-    score = serializers.IntegerField(min_value=0, max_value=100)
+    score = StrictIntegerField(min_value=0, max_value=100)
     flags = TrustFlagSerializer(many=True)
 
 
 class AuditionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    title = serializers.CharField()
+    title = StrictCharField()
     category = serializers.ChoiceField(choices=Category.choices)
-    company = serializers.CharField()
-    description = serializers.CharField()
-    production_type = serializers.CharField()
-    director = serializers.CharField()
-    casting_director = serializers.CharField()
+    company = StrictCharField()
+    description = StrictCharField()
+    production_type = StrictCharField()
+    director = StrictCharField()
+    casting_director = StrictCharField()
     region = serializers.ChoiceField(choices=Region.choices, allow_null=True)
-    location = serializers.CharField()
+    location = StrictCharField()
     pay = PaySerializer()
     deadline = serializers.DateField(allow_null=True, help_text="null = rolling")
     shoot_start = serializers.DateField(allow_null=True)
@@ -84,10 +85,10 @@ class AuditionSerializer(serializers.Serializer):
     roles = RoleSerializer(many=True)
     sources = SourceSerializer(many=True)
     apply = ApplySerializer()
-    required_media = serializers.ListField(child=serializers.CharField())
+    required_media = serializers.ListField(child=StrictCharField())
     trust = TrustSerializer()
-    is_bookmarked = serializers.BooleanField()
-    applied = serializers.BooleanField(help_text="The signed-in member applied to this audition.")
+    is_bookmarked = StrictBooleanField()
+    applied = StrictBooleanField(help_text="The signed-in member applied to this audition.")
     application_id = serializers.UUIDField(
         allow_null=True, help_text="The signed-in member's application to it, if any."
     )

@@ -101,21 +101,40 @@ def test_the_member_limit_counts_per_member(client_for, member, source, monkeypa
 @pytest.mark.services
 @pytest.mark.redis
 @pytest.mark.django_db
-def test_the_member_limit_is_one_redis_round_trip(member, monkeypatch):
+def test_the_member_limit_is_two_redis_round_trips_and_its_key_expires(member, monkeypatch):
+    """Django's public cache API (`incr`, `add` for a window's first hit): EXISTS + INCRBY, or
+    EXISTS + SET NX. (The pipelined INCR + EXPIRE it replaced, through the backend's private
+    client, was one.)"""
     assert "redis" in settings.CACHES["default"]["BACKEND"].lower()
     cache.clear()
     monkeypatch.setattr(UserRateThrottle, "rate", "2/min", raising=False)
     request = APIRequestFactory().get(LIST)
     request.user = member
     throttle = UserRateThrottle()
-    with (
-        mock.patch.object(redis.Redis, "execute_command", autospec=True) as single,
-        mock.patch.object(
-            redis.client.Pipeline, "execute", autospec=True, side_effect=lambda pipe: [1, True]
-        ) as piped,
-    ):
-        assert throttle.allow_request(request, None) is True
-    assert (single.call_count, piped.call_count) == (0, 1)
+
+    def round_trips() -> list[int]:
+        counts = []
+        for _ in range(2):  # the window's first hit, then a later one
+            with (
+                mock.patch.object(
+                    redis.Redis,
+                    "execute_command",
+                    autospec=True,
+                    side_effect=redis.Redis.execute_command,
+                ) as single,
+                mock.patch.object(redis.client.Pipeline, "execute", autospec=True) as piped,
+            ):
+                assert throttle.allow_request(request, None) is True
+            assert piped.call_count == 0
+            counts.append(single.call_count)
+        return counts
+
+    with time_machine.travel(_mid_minute(), tick=False):
+        assert round_trips() == [2, 2]
+        key = f"{throttle.get_cache_key(request, None)}:{int(throttle.timer() // 60)}"
+    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    assert 0 < server.ttl(cache.make_and_validate_key(key)) <= 61  # cleans up after itself
+    cache.clear()
 
     # and against the real server, the counter limits (within one fixed window)
     with time_machine.travel(_mid_minute(), tick=False):

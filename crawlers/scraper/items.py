@@ -6,38 +6,38 @@ normalises every field and keeps this raw text beside the result.
 
 import scrapy
 
-# Every field is a string (or absent). `url` is the listing's public page.
-RAW_FIELDS = (
-    "url",
-    "external_id",
-    "title",
-    "work_title",
-    "category",
-    "company",
-    "production_type",
-    "director",
-    "casting_director",
-    "roles",
-    "shoot_period",
-    "pay",
-    "headcount",
-    "gender",
-    "age",
-    "height",
-    "deadline",
-    "posted",
-    "region",
-    "location",
-    "contact_person",
-    "phone",
-    "email",
-    "apply_how",
-    "apply_url",
-    "description",
-)
-
 
 class CastingItem(scrapy.Item):
-    """One casting call's raw text. Declared from RAW_FIELDS so the list lives in one place."""
+    """One casting call's raw text. Every field is a string (or absent); `url` is the listing's
+    public page."""
 
-    locals().update({name: scrapy.Field() for name in RAW_FIELDS})
+    url = scrapy.Field()
+    external_id = scrapy.Field()
+    title = scrapy.Field()
+    work_title = scrapy.Field()
+    category = scrapy.Field()
+    company = scrapy.Field()
+    production_type = scrapy.Field()
+    director = scrapy.Field()
+    casting_director = scrapy.Field()
+    roles = scrapy.Field()
+    shoot_period = scrapy.Field()
+    pay = scrapy.Field()
+    headcount = scrapy.Field()
+    gender = scrapy.Field()
+    age = scrapy.Field()
+    height = scrapy.Field()
+    deadline = scrapy.Field()
+    posted = scrapy.Field()
+    region = scrapy.Field()
+    location = scrapy.Field()
+    contact_person = scrapy.Field()
+    phone = scrapy.Field()
+    email = scrapy.Field()
+    apply_how = scrapy.Field()
+    apply_url = scrapy.Field()
+    description = scrapy.Field()
+
+
+# The field names, for code that picks raw text out of a dict (spiders, pipelines).
+RAW_FIELDS = tuple(CastingItem.fields)

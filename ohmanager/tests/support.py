@@ -14,6 +14,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from accounts.models import Member
 from ohmanager.exceptions import Conflict
+from ohmanager.fields import StrictCharField, StrictIntegerField
 from ohmanager.urls import urlpatterns as project_urlpatterns
 
 SECRET_DETAIL = "db password is hunter2 at /srv/secret"
@@ -25,8 +26,8 @@ def remember(key: str) -> None:
 
 
 class EchoInput(serializers.Serializer):
-    name = serializers.CharField(max_length=5)
-    age = serializers.IntegerField(min_value=0)
+    name = StrictCharField(max_length=5)
+    age = StrictIntegerField(min_value=0)
 
 
 @api_view(["POST"])
