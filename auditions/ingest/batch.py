@@ -42,17 +42,9 @@ from django.utils import timezone
 
 from auditions import trust
 from auditions.derived import arrival_status, audition_derive
+from auditions.ingest import values as listing_rows
 from auditions.ingest.listing import audition_ingest_listing
 from auditions.ingest.types import IngestResult, ListingData
-from auditions.ingest.values import (
-    MERGE_CANDIDATES,
-    best_duplicate,
-    clip,
-    listing_content_hash,
-    listing_rejected,
-    listing_values,
-    role_objects,
-)
 from auditions.models import Audition, AuditionEvent, Role, Source, SourceListing
 from auditions.text import canonical_url, is_valid_url, normalize_company, normalize_title
 from ohmanager.exceptions import InvalidInput
@@ -173,17 +165,26 @@ def audition_listings_seen_unchanged(
 def _prepare(index: int, listing: ListingData, sources: dict[str, Source]) -> _Item:
     """The checks `audition_ingest_listing` makes before touching the database, in its order."""
     if not (listing.title or "").strip():
-        raise listing_rejected("The listing has no title.")
+        raise listing_rows.listing_rejected("The listing has no title.")
     if not is_valid_url((listing.url or "").strip()):
-        raise listing_rejected(f"The listing's URL is not a valid http(s) URL: {listing.url!r}.")
+        raise listing_rows.listing_rejected(
+            f"The listing's URL is not a valid http(s) URL: {listing.url!r}."
+        )
     source = sources.get(listing.source_slug)
     if source is None:
-        raise listing_rejected(f"Unknown source {listing.source_slug!r}.")
+        raise listing_rows.listing_rejected(f"Unknown source {listing.source_slug!r}.")
     canonical = canonical_url(listing.url)
     keys = {("url", source.pk, canonical)}
     if listing.external_id:
         keys.add(("ext", source.pk, listing.external_id))
-    return _Item(index, listing, source, canonical, listing_content_hash(listing), frozenset(keys))
+    return _Item(
+        index,
+        listing,
+        source,
+        canonical,
+        listing_rows.listing_content_hash(listing),
+        frozenset(keys),
+    )
 
 
 def _ingest_run(items: list[_Item], seen_at: datetime, results: list[Outcome | None]) -> None:
@@ -310,7 +311,7 @@ def _create(
     source: Source, items: list[_Item], seen_at: datetime, results: list[Outcome | None]
 ) -> list[_Item]:
     """Creates the new auditions that merge into nothing; returns those that would merge."""
-    values = {item.index: listing_values(item.listing) for item in items}
+    values = {item.index: listing_rows.listing_values(item.listing) for item in items}
     duplicates = _merge_candidates(source, items, values)
     creating = []
     one_by_one = []
@@ -379,13 +380,13 @@ def _build(
         )
     except ValidationError as error:
         raise InvalidInput(fields=error.message_dict) from error
-    roles = role_objects(audition, item.listing.roles)
+    roles = listing_rows.role_objects(audition, item.listing.roles)
     listing = SourceListing(
         audition=audition,
         source=source,
         url=item.listing.url.strip()[:1000],
         canonical_url=item.canonical[:1000],
-        external_id=clip(item.listing.external_id, 200),
+        external_id=listing_rows.clip(item.listing.external_id, 200),
         is_primary=True,
         first_seen_at=seen_at,
         last_seen_at=seen_at,
@@ -399,7 +400,7 @@ def _build(
             exclude=["audition", "source"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
-        raise listing_rejected(error.messages[0]) from error
+        raise listing_rows.listing_rejected(error.messages[0]) from error
     listing._ingest_index = item.index  # type: ignore[attr-defined]
     return roles, listing
 
@@ -437,12 +438,12 @@ def _merge_candidates(
             .values_list("deadline", "id", "title_norm", "company_norm")
         )
         for deadline, *candidate in rows:
-            if len(by_deadline[deadline]) < MERGE_CANDIDATES:
+            if len(by_deadline[deadline]) < listing_rows.MERGE_CANDIDATES:
                 by_deadline[deadline].append(tuple(candidate))
         for index, (deadline, _, _) in wanted.items():
             candidates[index] = by_deadline[deadline]
     return {
-        index: best_duplicate(title, company, candidates[index])
+        index: listing_rows.best_duplicate(title, company, candidates[index])
         for index, (_, title, company) in wanted.items()
         if candidates[index]
     }
@@ -475,7 +476,7 @@ def _trigram_candidates(
             LIMIT %s
         ) a
     """  # noqa: S608 (table names from the models; values are parameters)
-    params += [Audition.Status.MERGED, source.pk, MERGE_CANDIDATES]
+    params += [Audition.Status.MERGED, source.pk, listing_rows.MERGE_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
