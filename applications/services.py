@@ -1,9 +1,12 @@
 """Every write of applications: apply, move along the lifecycle, withdraw, fold duplicates on an
-audition merge, and the calendar feed's secret URL. Each status change appends a history event
-in the same transaction."""
+audition merge, the calendar feed's secret URL, and the reminder emails. Each status change
+appends a history event in the same transaction."""
 
+import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,21 +14,31 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.emails import email_enqueue
 from accounts.models import Member
 from applications import lifecycle
 from applications.models import (
     Application,
     ApplicationEvent,
     CalendarFeed,
+    ReminderSent,
     Status,
     calendar_token_hash,
     new_calendar_token,
+)
+from applications.selectors import (
+    DueReminder,
+    reminders_due_deadlines,
+    reminders_due_schedules,
+    reminders_due_stale,
+    reminders_not_sent,
 )
 from applications.snapshot import snapshot_take
 from auditions.models import ApplyMethod, Audition, Role
 from ohmanager.exceptions import Conflict, Forbidden, Gone, InvalidInput, NotFound
 
 Actor = ApplicationEvent.Actor
+logger = logging.getLogger("applications.reminders")
 
 
 def _already_applied() -> Conflict:
@@ -289,3 +302,57 @@ def calendar_feed_rotate(*, member: Member) -> CalendarFeedIssued:
 def calendar_feed_revoke(*, member: Member) -> None:
     """Idempotent: the URL is a 404 from now on."""
     CalendarFeed.objects.filter(member=member).delete()
+
+
+# --- Reminders ----------------------------------------------------------------------------------
+#
+# Reminder emails, each sent exactly once. For every reminder that is due (selectors), one
+# transaction inserts its `ReminderSent` row (unique per member, kind and subject) and queues
+# the email through the accounts outbox; the email task runs after that commit. A second run of
+# the task, a redelivered message or a concurrent beat finds the row (or loses the insert race)
+# and sends nothing.
+
+
+def _send(item: DueReminder, members: dict[Any, Member]) -> bool:
+    member = members[item.member_id]
+    try:
+        with transaction.atomic():
+            reminder = ReminderSent.objects.create(
+                member=member, kind=item.kind, subject=item.subject
+            )
+            message = email_enqueue(
+                to_email=member.email,
+                template=item.template,
+                language=member.language,
+                member=member,
+                context=item.context,
+            )
+            reminder.email = message
+            reminder.save(update_fields=["email"])
+    except IntegrityError:  # sent by a concurrent run
+        return False
+    return True
+
+
+def _deliver(due: Iterable[DueReminder]) -> int:
+    """Each reminder in its own transaction, so one bad address does not hold back the rest."""
+    due = reminders_not_sent(due)
+    members = Member.objects.in_bulk({item.member_id for item in due})
+    sent = sum(1 for item in due if _send(item, members))
+    logger.info("reminders sent: %d of %d due", sent, len(due))
+    return sent
+
+
+def reminders_send_deadlines(*, now: datetime | None = None) -> int:
+    """D-3 and D-1 reminders for bookmarked auditions the member has not applied to."""
+    return _deliver(reminders_due_deadlines(timezone.localdate(now or timezone.now())))
+
+
+def reminders_send_schedules(*, now: datetime | None = None) -> int:
+    """The day before a shoot (cast applications) or a scheduled audition."""
+    return _deliver(reminders_due_schedules(timezone.localdate(now or timezone.now())))
+
+
+def reminders_send_stale(*, now: datetime | None = None) -> int:
+    """A nudge for applications without news for 14 days, suggesting `no_response`."""
+    return _deliver(reminders_due_stale(now or timezone.now()))

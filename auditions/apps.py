@@ -6,7 +6,7 @@ class AuditionsConfig(AppConfig):
     name = "auditions"
 
     def ready(self) -> None:
-        from auditions import alerts
+        from auditions.services import alerts
         from crawlers.signals import crawl_run_finished
 
         # Instant saved-search alerts after each crawl run that created auditions.

@@ -9,17 +9,19 @@ for every request (recommendations.py).
 
 The deadline and freshness parts move with the date, never within a day (both are counted in
 Seoul calendar days), so the column is exact for a day: the services write it with every audition
-(`_refresh_derived`, ingestion in bulk, reopening), and `refresh` rewrites the rows whose value
-changed when the date turns (the hourly `auditions.tasks.refresh_feed_points` beat entry: the
-00:00 Seoul run moves the bands, the other hours catch up after an outage). The same
-definitions exist as SQL (`parts`, for `refresh` and for the feed's reasons) and in Python
-(`for_audition`, for writes); test_feed_points pins them against each other.
+(`auditions.derived.audition_derive`, ingestion in bulk, reopening), and
+`services.auditions_feed_points_refresh` rewrites the rows whose value changed when the date
+turns (the hourly `auditions.tasks.refresh_feed_points` beat entry: the 00:00 Seoul run moves
+the bands, the other hours catch up after an outage). The same definitions exist as SQL
+(`parts`, for the refresh and for the feed's reasons) and in Python (`for_audition`, for
+writes); test_feed_points pins them against each other. This module only defines them: it
+writes nothing.
 """
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.db.models import Case, ExpressionWrapper, F, IntegerField, Value, When
 from django.utils import timezone
 
 from auditions.models import Audition, PayType
@@ -102,15 +104,3 @@ def for_audition(audition: Audition, today: date) -> int:
                 points += fresh
                 break
     return points
-
-
-def refresh(*, today: date, ids: list[Any] | None = None) -> int:
-    """Rewrite `feed_points` where it is no longer what `today` gives (open auditions, or the
-    given ones): one UPDATE, touching only the rows whose band moved. Returns how many."""
-    value = expression(today)
-    rows = (
-        Audition.objects.filter(pk__in=ids)
-        if ids is not None
-        else Audition.objects.filter(status=Audition.Status.OPEN)
-    )
-    return rows.filter(~Q(feed_points=value)).update(feed_points=value)

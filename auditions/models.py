@@ -2,7 +2,8 @@
 
 Crawled and staff-entered auditions are the same model; a crawled one carries the
 `SourceListing`s it was seen on. Derived columns (normalised title/company, the search
-document, trust score and flags) are kept current by `auditions.services` on every write.
+document, trust score and flags, feed points) are kept current by `auditions.derived` on every
+write (the services and ingest both save through it).
 """
 
 import uuid

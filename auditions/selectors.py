@@ -1,7 +1,8 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQueryField
@@ -20,12 +21,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.http import QueryDict
 
 from accounts.models import Member
 from auditions import search
-from auditions.models import Audition, Bookmark, Role, SourceListing
+from auditions.derived import seoul_today
+from auditions.models import Audition, Bookmark, Role, SavedSearch, SourceListing
 from auditions.pagination import keyset_filter
-from auditions.services import seoul_today
+from ohmanager.exceptions import NotFound
 
 # Columns the API shows; the search document, normalised copies and raw text stay behind.
 LIST_COLUMNS = (
@@ -83,7 +86,7 @@ class TsMatch(Func):
         )
 
 
-def _visible(today: date) -> Q:
+def audition_visible_q(today: date) -> Q:
     """What performers see by default: open and not past the deadline, even before the
     expiry task has run (deadline_sort puts rolling calls at 9999-12-31)."""
     return Q(status=Audition.Status.OPEN, deadline_sort__gte=today)
@@ -91,7 +94,7 @@ def _visible(today: date) -> Q:
 
 def audition_status_filter(status: str, today: date) -> Q:
     if status == Audition.Status.OPEN:
-        return _visible(today)
+        return audition_visible_q(today)
     if status == Audition.Status.EXPIRED:
         return Q(status=Audition.Status.EXPIRED) | Q(
             status=Audition.Status.OPEN, deadline_sort__lt=today
@@ -99,7 +102,7 @@ def audition_status_filter(status: str, today: date) -> Q:
     return Q(status=status)
 
 
-def _with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
+def audition_with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
     """The API's columns, plus whether `member` bookmarked each row and the id of their
     application to it (an EXISTS and a subquery on unique indexes, in the same query; a merge
     moves applications to the audition that stays, so this covers merged duplicates too).
@@ -243,12 +246,12 @@ def audition_list(
         queryset = queryset.filter(filters)
     if query:
         queryset = audition_search(queryset, query, title_only=title_only)
-    return _with_related(queryset, member)
+    return audition_with_related(queryset, member)
 
 
 def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:
     audition = (
-        _with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
+        audition_with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
         .filter(pk=audition_id)
         .first()
     )
@@ -257,7 +260,7 @@ def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition
 
 def bookmarked_auditions(*, member: Member) -> QuerySet:
     """A member's bookmarks, newest first (order by `-bookmarked_at`, `-id`)."""
-    return _with_related(
+    return audition_with_related(
         Audition.objects.filter(
             bookmarks__member=member, status__in=Audition.PUBLIC_STATUSES
         ).annotate(bookmarked_at=F("bookmarks__created_at")),
@@ -270,3 +273,57 @@ def display_status(audition: Audition, today: date) -> str:
     if audition.status == Audition.Status.OPEN and audition.deadline_sort < today:
         return Audition.Status.EXPIRED
     return audition.status
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+
+def saved_search_query_dict(filters: dict[str, Any]) -> QueryDict:
+    """Stored filters as the query parameters `GET auditions` would receive."""
+    data = QueryDict(mutable=True)
+    for key, value in filters.items():
+        data.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return data
+
+
+def saved_search_list_own(*, member: Member) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(member_id=member.pk)
+
+
+def saved_search_get_own(*, member: Member, saved_search_id: UUID) -> SavedSearch:
+    found = SavedSearch.objects.filter(member_id=member.pk, pk=saved_search_id).first()
+    if found is None:  # another member's is "not found" too
+        raise NotFound("No such saved search.", code="saved_search_not_found")
+    return found
+
+
+def saved_search_matches(
+    *, saved_search: SavedSearch, created_after: datetime | None = None
+) -> QuerySet[Audition]:
+    """The auditions `GET auditions` would list for this search's filters (optionally only
+    those created after `created_after`), as the list's selector and FilterSet select them."""
+    from auditions.filters import AuditionFilter  # the FilterSet builds on these orderings
+
+    filterset = AuditionFilter(
+        saved_search_query_dict(saved_search.filters), queryset=Audition.objects.none()
+    )
+    if not filterset.is_valid():  # stored filters were valid when saved; choices may change
+        return Audition.objects.none()
+    params = filterset.form.cleaned_data
+    queryset = audition_list(
+        member=saved_search.member, status=params.get("status"), query=params.get("q") or ""
+    )
+    if created_after is not None:
+        queryset = queryset.filter(created_at__gt=created_after)
+    return filterset.filter_queryset(queryset)
+
+
+def saved_searches_due(*, frequency: str) -> list[UUID]:
+    """Ids of the searches an alert run of `frequency` covers: those of active members
+    (including members who paused alerts, whose markers must keep moving; see
+    auditions.services.alerts)."""
+    return list(
+        SavedSearch.objects.filter(frequency=frequency, member__status=Member.Status.ACTIVE)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)
+    )

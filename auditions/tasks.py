@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from auditions import feed_points, services
+from auditions import selectors, services
 
 
 @shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_jitter=True, max_retries=3)
@@ -14,10 +14,10 @@ def expire_auditions() -> int:
 def refresh_feed_points() -> int:
     """Moves the feed's deadline and freshness points to today's bands (only rows that
     changed). Idempotent; returns how many rows moved."""
-    return feed_points.refresh(today=services.seoul_today())
+    return services.auditions_feed_points_refresh(today=services.seoul_today())
 
 
-# --- Saved-search alerts (auditions/alerts.py) ----------------------------------------------
+# --- Saved-search alerts (auditions/services/alerts.py) -------------------------------------
 
 
 @shared_task(
@@ -29,17 +29,13 @@ def refresh_feed_points() -> int:
 )
 def alert_saved_search(saved_search_id: str) -> int:
     """One search's digest of new matches; returns how many auditions it announced."""
-    from auditions import alerts
-
-    return alerts.saved_search_notify(saved_search_id=saved_search_id).announced
+    return services.saved_search_notify(saved_search_id=saved_search_id).announced
 
 
 @shared_task
 def alert_saved_searches(frequency: str) -> int:
     """Fans out one task per due search, so one failing search retries alone."""
-    from auditions import alerts
-
-    due = alerts.saved_searches_due(frequency=frequency)
+    due = selectors.saved_searches_due(frequency=frequency)
     for saved_search_id in due:
         alert_saved_search.delay(str(saved_search_id))
     return len(due)

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
+from auditions.ingest import audition_ingest_listing
 from auditions.models import Source, SourceListing
-from auditions.services import audition_ingest_listing, source_listings_checked, source_upsert
+from auditions.services import source_listings_checked, source_upsert
 from auditions.text import canonical_url
 from crawlers.models import CrawlRun, CrawlSource
 from crawlers.runner import ChildResult, run_crawl_process

@@ -169,7 +169,7 @@ def test_the_record_and_the_email_commit_together(make_member, make_audition, mo
     def broken(**kwargs):
         raise RuntimeError("outbox down")
 
-    monkeypatch.setattr("applications.reminders.email_enqueue", broken)
+    monkeypatch.setattr("applications.services.email_enqueue", broken)
     with pytest.raises(RuntimeError):
         tasks.remind_deadlines.delay()
     assert not ReminderSent.objects.exists()

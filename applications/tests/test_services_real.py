@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from applications import reminders, tasks
+from applications import services, tasks
 from applications.models import Application, ReminderSent
 from applications.tests.conftest import login_client
 from auditions import services as audition_services
@@ -45,7 +45,7 @@ def test_parallel_reminder_runs_on_postgresql_record_each_reminder_once(make_mem
     audition = make_audition(deadline=timezone.localdate() + timedelta(days=1))
     audition_services.bookmark_add(member=member, audition_id=audition.id)
 
-    sent = in_parallel(4, reminders.reminders_send_deadlines)
+    sent = in_parallel(4, services.reminders_send_deadlines)
 
     assert sorted(sent) == [0, 0, 0, 1]
     assert ReminderSent.objects.count() == 1

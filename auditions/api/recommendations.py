@@ -14,7 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from auditions import dismissals, recommendations
+from auditions import reasons, recommendations, services
 from auditions.api.serializers import AuditionSerializer, audition_dict
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
@@ -44,7 +44,7 @@ class RecommendedAuditionSerializer(AuditionSerializer):
             **audition_dict(instance, today),
             "score": instance.score,
             "near_miss": not instance.fits,
-            "reasons": recommendations.explain(instance, self.context["performer"], today),
+            "reasons": reasons.explain(instance, self.context["performer"], today),
         }
 
 
@@ -102,7 +102,7 @@ class DismissalViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post", "delete"], url_path="dismiss")
     def dismiss(self, request: Request, pk: str) -> Response:
         if request.method == "POST":
-            dismissals.dismissal_add(member=request.user, audition_id=pk)
+            services.dismissal_add(member=request.user, audition_id=pk)
         else:
-            dismissals.dismissal_remove(member=request.user, audition_id=pk)
+            services.dismissal_remove(member=request.user, audition_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -7,7 +7,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from auditions import saved_searches
+from auditions import selectors, services
 from auditions.filters import PUBLIC_STATUS_CHOICES
 from auditions.models import Category, Region, SavedSearch
 from ohmanager.fields import StrictCharField
@@ -101,7 +101,7 @@ class SavedSearchViewSet(viewsets.GenericViewSet):
     def get_queryset(self):  # DRF hook
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return SavedSearch.objects.none()
-        return saved_searches.saved_search_list_own(member=self.request.user)
+        return selectors.saved_search_list_own(member=self.request.user)
 
     def list(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
@@ -109,14 +109,14 @@ class SavedSearchViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses={200: SavedSearchOutput, 404: NOT_FOUND})
     def retrieve(self, request: Request, pk: str) -> Response:
-        found = saved_searches.saved_search_get_own(member=request.user, saved_search_id=pk)
+        found = selectors.saved_search_get_own(member=request.user, saved_search_id=pk)
         return Response(SavedSearchOutput(found).data)
 
     @extend_schema(request=SavedSearchInput, responses={201: SavedSearchOutput, 400: INVALID})
     def create(self, request: Request) -> Response:
         data = SavedSearchInput(data=request.data)
         data.is_valid(raise_exception=True)
-        created = saved_searches.saved_search_create(member=request.user, **data.validated_data)
+        created = services.saved_search_create(member=request.user, **data.validated_data)
         return Response(SavedSearchOutput(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -134,12 +134,12 @@ class SavedSearchViewSet(viewsets.GenericViewSet):
     def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
         data = SavedSearchInput(data=request.data, partial=partial)
         data.is_valid(raise_exception=True)
-        updated = saved_searches.saved_search_update(
+        updated = services.saved_search_update(
             member=request.user, saved_search_id=pk, **data.validated_data
         )
         return Response(SavedSearchOutput(updated).data)
 
     @extend_schema(responses={204: None, 404: NOT_FOUND})
     def destroy(self, request: Request, pk: str) -> Response:
-        saved_searches.saved_search_delete(member=request.user, saved_search_id=pk)
+        services.saved_search_delete(member=request.user, saved_search_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)

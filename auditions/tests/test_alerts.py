@@ -8,8 +8,9 @@ from django.core import mail
 
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
-from auditions import alerts, tasks
+from auditions import services, tasks
 from auditions.models import SavedSearch, SavedSearchDelivery
+from auditions.services import alerts
 from auditions.tests import factories
 from crawlers.runner import ChildResult
 from crawlers.services import (
@@ -192,7 +193,7 @@ def test_withdrawn_members_get_nothing(client_for, member, source, run_tasks):
     member.save(update_fields=["status"])
 
     assert run_tasks(tasks.alert_daily_saved_searches) == []
-    assert alerts.saved_search_notify(saved_search_id=saved["id"]).announced == 0
+    assert services.saved_search_notify(saved_search_id=saved["id"]).announced == 0
 
 
 def test_instant_alerts_follow_a_crawl_run_that_created_auditions(

@@ -61,7 +61,7 @@ def test_every_write_keeps_the_points(source):
     )
     audition.refresh_from_db()
     assert audition.feed_points == feed_points.for_audition(audition, today)
-    assert feed_points.refresh(today=today) == 0  # nothing left to move
+    assert services.auditions_feed_points_refresh(today=today) == 0  # nothing left to move
 
 
 def test_refresh_moves_only_rows_whose_band_changed(source):
@@ -70,8 +70,9 @@ def test_refresh_moves_only_rows_whose_band_changed(source):
     later = factories.audition(deadline=today + timedelta(days=40))
     week_on = today + timedelta(days=7)
 
-    assert feed_points.refresh(today=week_on) == 2  # both lose freshness; `soon` gains 5
-    assert feed_points.refresh(today=week_on) == 0
+    # Both lose freshness; `soon` gains 5.
+    assert services.auditions_feed_points_refresh(today=week_on) == 2
+    assert services.auditions_feed_points_refresh(today=week_on) == 0
 
     for audition in (soon, later):
         audition.refresh_from_db()

@@ -5,7 +5,7 @@ import pytest
 
 from auditions.ingest import RoleData
 from auditions.models import SavedSearch
-from auditions.saved_searches import saved_search_matches
+from auditions.selectors import saved_search_matches
 from auditions.tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from auditions import services
-from auditions.ingest import RoleData
+from auditions.ingest import RoleData, listing_content_hash
 from auditions.models import Audition, AuditionEvent, Role, SourceListing
 from auditions.tests import factories
 
@@ -69,7 +69,7 @@ def test_a_batch_creates_what_the_single_path_creates(source):
     ]
     listing = SourceListing.objects.get(pk=made.listing_id)
     assert listing.is_primary and listing.canonical_url == "https://f.example/b1"
-    assert listing.content_hash == services._content_hash(batch)
+    assert listing.content_hash == listing_content_hash(batch)
     assert AuditionEvent.objects.filter(audition=audition, action="created").count() == 1
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
-from auditions import feed_points, recommendations, tasks
+from auditions import feed_points, recommendations, services, tasks
 from auditions.ingest import RoleData
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
@@ -54,7 +54,7 @@ def set_trust(audition: Audition, score: int) -> None:
     # Trust is derived from the listing's text; the crafted set pins it so scores are exact
     # (and moves the kept feed points with it, as the services do).
     Audition.objects.filter(pk=audition.pk).update(trust_score=score)
-    feed_points.refresh(today=timezone.localdate(), ids=[audition.pk])
+    services.auditions_feed_points_refresh(today=timezone.localdate(), ids=[audition.pk])
 
 
 @pytest.fixture
@@ -493,8 +493,8 @@ def expected_feed(member, params: dict) -> list[tuple[int, str]]:
             }
             for r in audition.roles.all()
         ]
-        fits = any(recommendations._role_fits(role, person) for role in roles)
-        near = any(recommendations._role_fits(role, person, (3, 5)) for role in roles)
+        fits = any(recommendations.role_fits(role, person) for role in roles)
+        near = any(recommendations.role_fits(role, person, (3, 5)) for role in roles)
         if not (fits or (feed.near_misses and near)):
             continue
         score = (15 if fits else 0) + feed_points.for_audition(audition, today)
@@ -624,5 +624,5 @@ def test_sql_and_python_role_predicates_agree(member, source):
         near_sql = recommendations.Role.objects.filter(
             recommendations.role_near_q(performer), audition=audition
         ).exists()
-        assert recommendations._role_fits(row, performer) is in_sql, fields
-        assert recommendations._role_fits(row, performer, (3, 5)) is near_sql, fields
+        assert recommendations.role_fits(row, performer) is in_sql, fields
+        assert recommendations.role_fits(row, performer, (3, 5)) is near_sql, fields

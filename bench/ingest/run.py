@@ -6,7 +6,7 @@
 It creates a throwaway database (test_<name>, dropped at the end), then measures, in one run:
   first   — every item through IngestPipeline.process_item (and close_spider for the last
             batch): normalise (crawlers.scraper.normalize), dedupe and upsert in batches of 100
-            (auditions.services.audition_ingest_listings), one transaction per batch, as a
+            (auditions.ingest.audition_ingest_listings), one transaction per batch, as a
             crawl does;
   rerun   — the same items again (all unchanged: matched by raw fingerprint, not normalised;
             one lookup and one last_seen_at UPDATE a batch);

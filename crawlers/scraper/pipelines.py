@@ -1,5 +1,5 @@
 """From a spider's raw item to the catalogue: normalise into `auditions.ingest.ListingData`,
-hand batches of them to `auditions.services.audition_ingest_listings`, count what happened.
+hand batches of them to `auditions.ingest.audition_ingest_listings`, count what happened.
 
 Items are buffered and written a batch at a time (`OHM_INGEST_BATCH_SIZE` items, or whatever
 has waited `OHM_INGEST_BATCH_SECONDS`, and the rest when the spider closes), each batch in one
@@ -11,7 +11,7 @@ far more than writing it. So each item's raw fields are fingerprinted (`raw_fing
 raw text, `NORMALISER_VERSION` and the reference date relative dates are read against) and,
 per batch, the items whose listing on this source was last written from the same fingerprint
 are counted unchanged with one look-up and one `last_seen_at` UPDATE, never normalised
-(`auditions.services.audition_listings_seen_unchanged`). Only the rest are normalised (counted
+(`auditions.ingest.audition_listings_seen_unchanged`). Only the rest are normalised (counted
 in `ohm/items_normalised`) and ingested. Bump `NORMALISER_VERSION` with any change to what
 `listing_from_item` makes of the same text: the next crawl then normalises everything again.
 """
@@ -233,7 +233,7 @@ class IngestPipeline:
         """Writes the buffered items as one batch and counts every item's outcome: those whose
         raw fingerprint their listing already has are unchanged without being normalised; the
         rest are normalised and ingested."""
-        from auditions.services import (
+        from auditions.ingest import (
             Rejection,
             SeenItem,
             audition_ingest_listings,

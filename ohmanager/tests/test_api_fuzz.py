@@ -31,7 +31,6 @@ from accounts import services as account_services
 from accounts.profiles import services as profile_services
 from accounts.tests.factories import PASSWORD, MemberFactory
 from applications import services as application_services
-from auditions import saved_searches
 from auditions import services as audition_services
 from auditions.tests import factories as audition_factories
 from ohmanager.wsgi import application
@@ -96,7 +95,7 @@ def _seed_member_data():
     profile_services.credit_create(
         member=member, title="여름", year=2023, kind="film", role_name="수진"
     )
-    saved_searches.saved_search_create(
+    audition_services.saved_search_create(
         member=member, name="서울 영화", filters={"category": ["film"]}, frequency="daily"
     )
     return member

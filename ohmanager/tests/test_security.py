@@ -20,7 +20,7 @@ from accounts.tests.factories import PASSWORD, MemberFactory
 from accounts.tests.images import image_bytes, upload
 from applications import services as application_services
 from applications.models import Application
-from auditions import saved_searches
+from auditions import services as audition_services
 from auditions.models import SavedSearch
 from auditions.tests import factories as audition_factories
 
@@ -62,7 +62,7 @@ def victim_data():
     )
     credit = profile_services.credit_create(member=victim, title="Summer", year=2022, kind="film")
     photo = profile_services.photo_upload(member=victim, upload=upload(image_bytes()))
-    search = saved_searches.saved_search_create(
+    search = audition_services.saved_search_create(
         member=victim, name="Seoul", filters={}, frequency="daily"
     )
     session = account_services.session_login(

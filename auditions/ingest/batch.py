@@ -9,7 +9,7 @@ cases it works on the whole batch at once:
 - unchanged listings (same content hash) get one `UPDATE ... last_seen_at`;
 - new auditions are validated in Python (`full_clean` without the per-row unique and
   constraint queries: the pk is a fresh UUID, the listing's identity was just looked up, and
-  the ranges the check constraints hold are put in order by `_listing_values`/`_role_objects`)
+  the ranges the check constraints hold are put in order by `listing_values`/`role_objects`)
   and written with one `bulk_create` per table (auditions, roles, listings, audit events),
   their search document and trust flags computed as the single-item path computes them.
 
@@ -41,9 +41,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from auditions import trust
-from auditions.ingest import IngestResult, ListingData
+from auditions.derived import arrival_status, audition_derive
+from auditions.ingest import values as listing_rows
+from auditions.ingest.listing import audition_ingest_listing
+from auditions.ingest.types import IngestResult, ListingData
 from auditions.models import Audition, AuditionEvent, Role, Source, SourceListing
-from auditions.text import canonical_url, normalize_company, normalize_title
+from auditions.text import canonical_url, is_valid_url, normalize_company, normalize_title
 from ohmanager.exceptions import InvalidInput
 
 logger = logging.getLogger(__name__)
@@ -126,7 +129,7 @@ def audition_listings_seen_unchanged(
         return results
     keyed: list[tuple[int, SeenItem, str]] = []
     for index, item in enumerate(items):
-        if not item.raw_fingerprint or not services.is_valid_url((item.url or "").strip()):
+        if not item.raw_fingerprint or not is_valid_url((item.url or "").strip()):
             continue
         keyed.append((index, item, canonical_url(item.url)))
     uses: dict[tuple[str, str], int] = defaultdict(int)
@@ -162,18 +165,25 @@ def audition_listings_seen_unchanged(
 def _prepare(index: int, listing: ListingData, sources: dict[str, Source]) -> _Item:
     """The checks `audition_ingest_listing` makes before touching the database, in its order."""
     if not (listing.title or "").strip():
-        raise services._reject("The listing has no title.")
-    if not services.is_valid_url((listing.url or "").strip()):
-        raise services._reject(f"The listing's URL is not a valid http(s) URL: {listing.url!r}.")
+        raise listing_rows.listing_rejected("The listing has no title.")
+    if not is_valid_url((listing.url or "").strip()):
+        raise listing_rows.listing_rejected(
+            f"The listing's URL is not a valid http(s) URL: {listing.url!r}."
+        )
     source = sources.get(listing.source_slug)
     if source is None:
-        raise services._reject(f"Unknown source {listing.source_slug!r}.")
+        raise listing_rows.listing_rejected(f"Unknown source {listing.source_slug!r}.")
     canonical = canonical_url(listing.url)
     keys = {("url", source.pk, canonical)}
     if listing.external_id:
         keys.add(("ext", source.pk, listing.external_id))
     return _Item(
-        index, listing, source, canonical, services._content_hash(listing), frozenset(keys)
+        index,
+        listing,
+        source,
+        canonical,
+        listing_rows.listing_content_hash(listing),
+        frozenset(keys),
     )
 
 
@@ -193,7 +203,7 @@ def _ingest_run(items: list[_Item], seen_at: datetime, results: list[Outcome | N
 
 def _ingest_one(listing: ListingData, seen_at: datetime) -> Outcome:
     try:
-        return services.audition_ingest_listing(listing=listing, seen_at=seen_at)
+        return audition_ingest_listing(listing=listing, seen_at=seen_at)
     except InvalidInput as error:
         return Rejection("rejected", error.message, error)
     except Exception as error:  # its savepoint rolled it back; the others go on
@@ -266,7 +276,7 @@ def _listings_by_key(
     source: Source, external_ids: set[str], canonicals: set[str]
 ) -> dict[tuple[str, str], Any]:
     """The source's listings by ("ext", external id) and ("url", canonical URL), the oldest
-    first, as `_find_listing` picks them."""
+    first, as `listing._find_listing` picks them."""
     # `external_id <> ''` spelled out so the partial unique index serves the lookup.
     wanted = Q(canonical_url__in=canonicals)
     if external_ids:
@@ -292,7 +302,7 @@ def _listings_by_key(
 
 
 def _match(existing: dict[tuple[str, str], Any], item: _Item) -> Any:
-    """As `_find_listing`: the external id first, else the canonical URL."""
+    """As `listing._find_listing`: the external id first, else the canonical URL."""
     found = existing.get(("ext", item.listing.external_id)) if item.listing.external_id else None
     return found or existing.get(("url", item.canonical))
 
@@ -301,7 +311,7 @@ def _create(
     source: Source, items: list[_Item], seen_at: datetime, results: list[Outcome | None]
 ) -> list[_Item]:
     """Creates the new auditions that merge into nothing; returns those that would merge."""
-    values = {item.index: services._listing_values(item.listing) for item in items}
+    values = {item.index: listing_rows.listing_values(item.listing) for item in items}
     duplicates = _merge_candidates(source, items, values)
     creating = []
     one_by_one = []
@@ -321,7 +331,7 @@ def _create(
     auditions, roles, listings, events = [], [], [], []
     for item in creating:
         # An archive re-crawled arrives expired, as in `audition_ingest_listing`.
-        status, why = services.arrival_status(values[item.index], seen_at)
+        status, why = arrival_status(values[item.index], seen_at)
         audition = Audition(status=status, **values[item.index])
         try:
             built = _build(audition, item, source, seen_at, reposts)
@@ -363,20 +373,20 @@ def _build(
 ) -> tuple[list[Role], SourceListing]:
     """Validates a new audition, its roles and its listing as `audition_ingest_listing` does,
     minus the queries (see the module docstring)."""
-    services._refresh_derived(audition, repost_count=reposts.count(audition))
+    audition_derive(audition, repost_count=reposts.count(audition))
     try:
         audition.full_clean(
             exclude=["duplicate_of"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
         raise InvalidInput(fields=error.message_dict) from error
-    roles = services._role_objects(audition, item.listing.roles)
+    roles = listing_rows.role_objects(audition, item.listing.roles)
     listing = SourceListing(
         audition=audition,
         source=source,
         url=item.listing.url.strip()[:1000],
         canonical_url=item.canonical[:1000],
-        external_id=services._clip(item.listing.external_id, 200),
+        external_id=listing_rows.clip(item.listing.external_id, 200),
         is_primary=True,
         first_seen_at=seen_at,
         last_seen_at=seen_at,
@@ -390,7 +400,7 @@ def _build(
             exclude=["audition", "source"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
-        raise services._reject(error.messages[0]) from error
+        raise listing_rows.listing_rejected(error.messages[0]) from error
     listing._ingest_index = item.index  # type: ignore[attr-defined]
     return roles, listing
 
@@ -403,7 +413,7 @@ def _merge_candidates(
     source: Source, items: list[_Item], values: dict[int, dict[str, Any]]
 ) -> dict[int, UUID | None]:
     """For each new listing, the audition of another source it is the same call as (as
-    `_find_duplicate` decides, same candidates and scoring), in one query for the batch."""
+    `listing._find_duplicate` decides, same candidates and scoring), in one query for the batch."""
     wanted = {
         item.index: (
             values[item.index]["deadline"],
@@ -428,12 +438,12 @@ def _merge_candidates(
             .values_list("deadline", "id", "title_norm", "company_norm")
         )
         for deadline, *candidate in rows:
-            if len(by_deadline[deadline]) < services.MERGE_CANDIDATES:
+            if len(by_deadline[deadline]) < listing_rows.MERGE_CANDIDATES:
                 by_deadline[deadline].append(tuple(candidate))
         for index, (deadline, _, _) in wanted.items():
             candidates[index] = by_deadline[deadline]
     return {
-        index: services._best_duplicate(title, company, candidates[index])
+        index: listing_rows.best_duplicate(title, company, candidates[index])
         for index, (_, title, company) in wanted.items()
         if candidates[index]
     }
@@ -442,7 +452,8 @@ def _merge_candidates(
 def _trigram_candidates(
     source: Source, wanted: dict[int, tuple[date, str, str]]
 ) -> list[tuple[int, UUID, str, str]]:
-    """`_find_duplicate`'s query for every listing at once: a LATERAL join over the batch."""
+    """`listing._find_duplicate`'s query for every listing at once: a LATERAL join over the
+    batch."""
     audition = Audition._meta.db_table
     listing = SourceListing._meta.db_table
     rows = ", ".join(["(%s::int, %s::date, %s::text)"] * len(wanted))
@@ -465,15 +476,16 @@ def _trigram_candidates(
             LIMIT %s
         ) a
     """  # noqa: S608 (table names from the models; values are parameters)
-    params += [Audition.Status.MERGED, source.pk, services.MERGE_CANDIDATES]
+    params += [Audition.Status.MERGED, source.pk, listing_rows.MERGE_CANDIDATES]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
 class _RepostCounter:
-    """`_repost_count` for a batch: earlier postings of the same normalised title and company
-    within the window, from one query, plus those created earlier in this batch."""
+    """`audition_repost_count` (auditions.derived) for a batch: earlier postings of the same
+    normalised title and company within the window, from one query, plus those created
+    earlier in this batch."""
 
     def __init__(self, values: Any) -> None:
         pairs = {}
@@ -512,8 +524,3 @@ class _RepostCounter:
     def add(self, audition: Audition) -> None:
         if audition.title_norm:
             self.seen[(audition.title_norm, audition.company_norm)].append(audition.posted_at)
-
-
-# Last: auditions.services re-exports this module's service, and this module builds on the
-# services' ingest helpers; importing them here keeps either import order working.
-from auditions import services  # noqa: E402

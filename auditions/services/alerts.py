@@ -28,7 +28,7 @@ from django.utils import timezone
 from accounts.emails import email_enqueue
 from accounts.models import Member, Profile
 from auditions.models import SavedSearch, SavedSearchDelivery
-from auditions.saved_searches import saved_search_matches
+from auditions.selectors import saved_search_matches
 
 logger = logging.getLogger("auditions.alerts")
 
@@ -134,16 +134,6 @@ def saved_search_notify(*, saved_search_id: UUID, now: datetime | None = None) -
     if rows:
         logger.info("saved search %s: %d new auditions announced", saved.pk, len(rows))
     return DigestResult(saved.pk, len(rows), bool(rows))
-
-
-def saved_searches_due(*, frequency: str) -> list[UUID]:
-    """Ids of the searches a run of `frequency` covers: those of active members (including
-    members who paused alerts, whose markers must keep moving; see the module docstring)."""
-    return list(
-        SavedSearch.objects.filter(frequency=frequency, member__status=Member.Status.ACTIVE)
-        .order_by("created_at", "id")
-        .values_list("pk", flat=True)
-    )
 
 
 def on_crawl_run_finished(sender: Any, run: Any = None, audition_ids: Any = None, **kwargs) -> None:

@@ -1,25 +1,23 @@
-"""Saved searches (`me/saved-searches`): a name, the filters of `GET auditions`, a frequency.
+"""Saved searches' writes (`me/saved-searches`): a name, the filters of `GET auditions`, a
+frequency. Their reads (a member's own, the matches) are in auditions.selectors.
 
 Filters are validated by the list's own FilterSet (`AuditionFilter`), so a saved search takes
-exactly what the list takes and is matched by the same code (`saved_search_matches`). They
-are stored as the query parameters the list would receive: a string per key, a list of
+exactly what the list takes and is matched by the same code (`selectors.saved_search_matches`).
+They are stored as the query parameters the list would receive: a string per key, a list of
 strings for the repeatable keys (`category`, `region`).
 """
 
-from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import Member
-from auditions import selectors
 from auditions.filters import AuditionFilter
 from auditions.models import Audition, SavedSearch
-from ohmanager.exceptions import InvalidInput, NotFound
+from auditions.selectors import saved_search_get_own, saved_search_query_dict
+from ohmanager.exceptions import InvalidInput
 
 # Paging and presentation are not part of what a search matches.
 NOT_FILTERS = {"ordering", "cursor", "page_size"}
@@ -28,13 +26,6 @@ MULTI_VALUED = {"category", "region"}
 NUMERIC = {"age", "pay_min"}
 FILTER_KEYS = set(AuditionFilter.base_filters) - NOT_FILTERS
 MAX_SAVED_SEARCHES = 20
-
-
-def _query_dict(filters: dict[str, Any]) -> QueryDict:
-    data = QueryDict(mutable=True)
-    for key, value in filters.items():
-        data.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
-    return data
 
 
 def saved_search_filters_clean(filters: Any) -> dict[str, Any]:
@@ -61,46 +52,12 @@ def saved_search_filters_clean(filters: Any) -> dict[str, Any]:
             cleaned[key] = [str(value)] if key in MULTI_VALUED else str(value)
         else:
             raise InvalidInput(fields={f"filters.{key}": ["Expected a string or a number."]})
-    filterset = AuditionFilter(_query_dict(cleaned), queryset=Audition.objects.none())
+    filterset = AuditionFilter(saved_search_query_dict(cleaned), queryset=Audition.objects.none())
     if not filterset.is_valid():
         raise InvalidInput(
             fields={f"filters.{k}": [str(m) for m in v] for k, v in filterset.errors.items()}
         )
     return cleaned
-
-
-# --- Reads ----------------------------------------------------------------------------------
-
-
-def saved_search_list_own(*, member: Member) -> QuerySet[SavedSearch]:
-    return SavedSearch.objects.filter(member_id=member.pk)
-
-
-def saved_search_get_own(*, member: Member, saved_search_id: UUID) -> SavedSearch:
-    found = SavedSearch.objects.filter(member_id=member.pk, pk=saved_search_id).first()
-    if found is None:  # another member's is "not found" too
-        raise NotFound("No such saved search.", code="saved_search_not_found")
-    return found
-
-
-def saved_search_matches(
-    *, saved_search: SavedSearch, created_after: datetime | None = None
-) -> QuerySet[Audition]:
-    """The auditions `GET auditions` would list for this search's filters (optionally only
-    those created after `created_after`), as the list's selector and FilterSet select them."""
-    filterset = AuditionFilter(_query_dict(saved_search.filters), queryset=Audition.objects.none())
-    if not filterset.is_valid():  # stored filters were valid when saved; choices may change
-        return Audition.objects.none()
-    params = filterset.form.cleaned_data
-    queryset = selectors.audition_list(
-        member=saved_search.member, status=params.get("status"), query=params.get("q") or ""
-    )
-    if created_after is not None:
-        queryset = queryset.filter(created_at__gt=created_after)
-    return filterset.filter_queryset(queryset)
-
-
-# --- Writes ---------------------------------------------------------------------------------
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """The ingest interface between crawlers and the catalogue: plain data, no Django models.
 
 Crawler pipelines fill a `ListingData` and hand it to
-`auditions.services.audition_ingest_listing`, which answers with an `IngestResult`.
+`auditions.ingest.audition_ingest_listing` (or, in batches, `audition_ingest_listings`), which
+answers with an `IngestResult`.
 """
 
 from dataclasses import dataclass, field
