@@ -132,7 +132,7 @@ def test_login_is_throttled_per_ip_across_addresses(api_client):
 def test_throttle_fails_open_with_a_warning_when_the_cache_is_down(api_client, member, caplog):
     with (
         mock.patch.object(cache, "add", side_effect=ConnectionError("redis is down")),
-        caplog.at_level(logging.WARNING, logger="accounts.throttle"),
+        caplog.at_level(logging.WARNING, logger="ohmanager.ratelimit"),
     ):
         response = api_client.post(LOGIN, {"email": member.email, "password": PASSWORD})
 

@@ -72,8 +72,9 @@ def _as_read_by_an_older_version(listing: SourceListing, **wrong: object) -> Aud
     SourceListing.objects.filter(pk=listing.pk).update(
         normaliser_version=pipelines.NORMALISER_VERSION - 1, content_hash="read-by-the-old-one"
     )
+    # The search columns go stale too (PostgreSQL searches search_vector, not the document).
     Audition.objects.filter(pk=listing.audition_id).update(
-        trust_score=0, trust_flags=[], feed_points=0, **wrong
+        trust_score=0, trust_flags=[], feed_points=0, search_vector=None, **wrong
     )
     return Audition.objects.get(pk=listing.audition_id)
 
