@@ -356,7 +356,7 @@ class VerificationCode(models.Model):
         constraints = [
             # At most one live reset code per member: a new request replaces the old one.
             # Sign-up codes are one per sign-up (each bound to its own password), at most
-            # SIGNUP_CODES_LIVE of them, kept by accounts.services.
+            # SIGNUP_CODES_LIVE of them, kept by accounts.services.codes.
             models.UniqueConstraint(
                 fields=["member"],
                 condition=models.Q(

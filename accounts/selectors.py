@@ -1,13 +1,15 @@
 """Every read of the accounts app that the API, admin and tasks need."""
 
 import functools
+import uuid
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Field, Model, QuerySet
+from django.db.models import Field, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Member, MemberSession, normalize_email
+from accounts.models import Member, MemberSession, VerificationCode, normalize_email
 
 
 def member_get_by_email(*, email: str) -> Member | None:
@@ -83,3 +85,34 @@ def session_list_live(*, member: Member) -> QuerySet[MemberSession]:
     need it exactly; the list shows what has not been revoked or hit its absolute limit)."""
     now = timezone.now()
     return MemberSession.objects.filter(member=member, revoked_at__isnull=True, expires_at__gt=now)
+
+
+def verification_codes_live(*, member_id: uuid.UUID, purpose: str) -> QuerySet[VerificationCode]:
+    """A member's codes of one purpose that are neither used nor replaced."""
+    return VerificationCode.objects.filter(
+        member_id=member_id, purpose=purpose, consumed_at__isnull=True, invalidated_at__isnull=True
+    )
+
+
+def signup_codes_recent(
+    *, member_id: uuid.UUID, since: datetime, limit: int
+) -> QuerySet[VerificationCode]:
+    """The live sign-up codes of sign-ups made since `since`, newest first (a code from before
+    sign-ups were timed counts by when it was made)."""
+    return (
+        verification_codes_live(member_id=member_id, purpose=VerificationCode.Purpose.SIGNUP)
+        .filter(Q(signed_up_at__gte=since) | Q(signed_up_at__isnull=True, created_at__gte=since))
+        .order_by("-created_at")[:limit]
+    )
+
+
+def code_wrong_guesses(
+    *, member_id: uuid.UUID, purpose: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """The wrong guesses at a member's codes of one purpose issued since `since`, summed over
+    every code (re-issued codes keep their rows and counts until purged), and when the oldest
+    of those codes with a wrong guess was issued."""
+    counted = VerificationCode.objects.filter(
+        member_id=member_id, purpose=purpose, created_at__gte=since
+    ).aggregate(total=Sum("attempts"), oldest=Min("created_at", filter=Q(attempts__gt=0)))
+    return counted["total"] or 0, counted["oldest"]

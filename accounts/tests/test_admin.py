@@ -32,7 +32,7 @@ def test_members_are_searchable_by_email_and_filterable_by_status(admin_client):
 
 
 def test_the_member_page_shows_no_password_or_code_hash(admin_client, member):
-    _, code = services._code_issue(member=member, purpose="password_reset")
+    _, code = services.code_issue(member=member, purpose="password_reset")
     verification = VerificationCode.objects.get(member=member)
 
     member_page = admin_client.get(reverse("admin:accounts_member_change", args=[member.pk]))
@@ -78,7 +78,7 @@ def test_staff_revoke_sessions(admin_client, session_of):
 
 
 def test_verification_attempts_are_read_only(admin_client, member):
-    services._code_issue(member=member, purpose="signup")
+    services.code_issue(member=member, purpose="signup")
     verification = VerificationCode.objects.get()
 
     listing = admin_client.get(reverse("admin:accounts_verificationcode_changelist"))

@@ -67,10 +67,11 @@ def test_login_returns_tokens_naming_a_new_server_side_session(api_client, membe
 
 
 def test_unknown_email_and_wrong_password_get_the_same_answer_and_the_same_work(api_client, member):
-    from accounts import services as accounts_services
+    # where the unknown-email path looks check_password up
+    from accounts.services import sessions as session_services
 
     with mock.patch.object(
-        accounts_services, "check_password", wraps=accounts_services.check_password
+        session_services, "check_password", wraps=session_services.check_password
     ) as dummy_check:
         unknown = api_client.post(LOGIN, {"email": "nobody@example.kr", "password": PASSWORD})
     wrong = api_client.post(LOGIN, {"email": member.email, "password": "wrong-password-1"})

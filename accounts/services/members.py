@@ -1,0 +1,63 @@
+"""The member's account and profile shell: what a member may change, the staff's suspend and
+reactivate, and the empty profile with its storage prefix."""
+
+import uuid
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from accounts.models import Member, Profile
+from accounts.services.sessions import sessions_revoke_all
+
+
+def member_storage_prefix(*, member_id: uuid.UUID) -> str:
+    return f"members/{member_id}/"
+
+
+@transaction.atomic
+def profile_prepare(*, member: Member) -> Profile:
+    """The empty profile and the member's own prefix in the media storage. Idempotent."""
+    prefix = member_storage_prefix(member_id=member.id)
+    profile = Profile.objects.filter(member=member).first()
+    if profile is None:
+        profile = Profile(member=member, storage_prefix=prefix)
+        profile.full_clean()
+        profile.save()
+    # Object stores have no directories: a small marker object makes the prefix exist.
+    marker = f"{prefix}.keep"
+    if not default_storage.exists(marker):
+        default_storage.save(marker, ContentFile(b"Oh Manager member files\n"))
+    return profile
+
+
+@transaction.atomic
+def member_update(*, member: Member, language: str | None = None) -> Member:
+    """What a member may change about their account here; status, staff and email are not."""
+    if language is not None:
+        member.language = language
+    member.full_clean(exclude=["password"])
+    member.save(update_fields=["language", "updated_at"])
+    return member
+
+
+# --- Staff ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_suspend(*, member: Member) -> bool:
+    if member.status != Member.Status.ACTIVE:
+        return False
+    member.status = Member.Status.SUSPENDED
+    member.save(update_fields=["status", "updated_at"])
+    sessions_revoke_all(member=member, reason="suspended")
+    return True
+
+
+@transaction.atomic
+def member_reactivate(*, member: Member) -> bool:
+    if member.status != Member.Status.SUSPENDED:
+        return False
+    member.status = Member.Status.ACTIVE
+    member.save(update_fields=["status", "updated_at"])
+    return True
