@@ -128,6 +128,8 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         apply_method, apply_target = "email", own.emails[0]
     elif said is not None:
         apply_method, apply_target = said.method, said.target
+        if apply_method == "external_url" and not apply_target:
+            apply_target = get("url", "")  # a page named without its address: the post's
     elif own.phones:
         apply_method, apply_target = "phone", own.phones[0]
     else:

@@ -113,6 +113,7 @@ def test_the_requested_subject_is_taken_as_written(text: str, expected: str) -> 
     [
         "제목: 차마 하지 못했던 말 (가제)",  # the work's title (corpus 001)
         "제목 : 비(非) 정의",
+        "제목 : 2018 한국예술종합학교 영상원 영화과 제20회 졸업영화제 '스물'",  # an event's name
         "작품 제목: 마음",
         "작품 제목은 [마음]",
         "'영화 요술에 참여하실 분을 찾습니다'라는 제목으로 공고를 띄웠다.",
@@ -194,3 +195,35 @@ def test_a_staff_edit_of_direct_only_is_kept_against_crawls() -> None:
     assert "apply_direct_only" in audition.staff_locked_fields
     assert audition.apply_direct_only is False
     assert audition.apply_subject_format == "[여름/배역/이름/나이]"
+
+
+# --- The e-mail target ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Corpus 115: applications through the festival's page, the address only for questions.
+        (
+            "접수는 수원연극축제 홈페이지(http://stf.example.kr) 내 교육정보에서 가능하다."
+            "(문의 031-290-3533/info@example.kr)",
+            ("external_url", "http://stf.example.kr"),
+        ),
+        # Addresses for applications stay the target.
+        (
+            "접수는 홈페이지에서 확인 후 가능하다. 문의 및 접수: casting@example.com",
+            ("email", "casting@example.com"),
+        ),
+        (
+            "지원서는 홈페이지에서 내려받아 이메일로 접수한다. (문의 casting@example.com)",
+            ("email", "casting@example.com"),
+        ),
+        (
+            "이메일(casting@example.com) 또는 전화로 문의하면 된다.",
+            ("email", "casting@example.com"),
+        ),
+    ],
+)
+def test_an_address_given_only_for_questions_is_not_the_target(text: str, expected) -> None:
+    listing = read(text)
+    assert (listing.apply_method, listing.apply_target) == expected
