@@ -155,6 +155,15 @@ class Audition(models.Model):
         max_length=16, choices=ApplyMethod.choices, default=ApplyMethod.EXTERNAL_URL
     )
     apply_target = models.CharField(max_length=500, blank=True)
+    apply_direct_only = models.BooleanField(
+        default=False,
+        help_text=_("The post refuses third-party submissions: the performer applies herself."),
+    )
+    apply_subject_format = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("The e-mail subject the post asks for, as written; empty when none."),
+    )
     required_media = models.JSONField(default=list, blank=True)
     contact_raw = models.CharField(max_length=500, blank=True)
 

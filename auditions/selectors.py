@@ -54,6 +54,8 @@ LIST_COLUMNS = (
     "posted_at",
     "apply_method",
     "apply_target",
+    "apply_direct_only",
+    "apply_subject_format",
     "required_media",
     "status",
     "trust_score",

@@ -53,6 +53,14 @@ class SourceSerializer(serializers.Serializer):
 class ApplySerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=ApplyMethod.choices)
     target = StrictCharField()
+    direct_only = StrictBooleanField(
+        help_text="The post refuses third-party submissions: the performer applies herself."
+    )
+    subject_format = StrictCharField(
+        allow_null=True,
+        help_text="The e-mail subject the post asks for, as written (e.g. `[배역/이름/나이]`); "
+        "null when it states none.",
+    )
 
 
 class TrustFlagSerializer(serializers.Serializer):
@@ -138,7 +146,12 @@ def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
         "status": display_status(audition, today),
         "roles": [{**role, "id": str(role["id"])} for role in audition.role_rows],
         "sources": audition.source_rows,
-        "apply": {"method": audition.apply_method, "target": audition.apply_target},
+        "apply": {
+            "method": audition.apply_method,
+            "target": audition.apply_target,
+            "direct_only": audition.apply_direct_only,
+            "subject_format": audition.apply_subject_format or None,
+        },
         "required_media": audition.required_media,
         "trust": {"score": audition.trust_score, "flags": audition.trust_flags},
         "is_bookmarked": bool(getattr(audition, "is_bookmarked", False)),

@@ -50,6 +50,11 @@ class ListingData:
     posted_at: datetime | None = None
     apply_method: str = "external_url"
     apply_target: str = ""
+    # The post refuses third-party submissions (대리 접수 불가, 본인이 직접 지원): the performer
+    # must apply herself, never the platform for her.
+    apply_direct_only: bool = False
+    # The e-mail subject the post asks for, as written (`[배역/이름/나이]`); "" when none.
+    apply_subject_format: str = ""
     required_media: list[str] = field(default_factory=list)
     contact_raw: str = ""
     roles: list[RoleData] = field(default_factory=list)

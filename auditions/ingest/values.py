@@ -43,6 +43,8 @@ LISTING_FIELDS = (
     "posted_at",
     "apply_method",
     "apply_target",
+    "apply_direct_only",
+    "apply_subject_format",
     "required_media",
     "contact_raw",
 )

@@ -67,7 +67,12 @@ def test_list_item_has_every_field_of_the_contract(client_for, source):
     assert item["status"] == "open"
     assert item["posted_at"].endswith("+09:00")
     assert item["sources"] == [{"name": "Filmmakers", "url": audition.listings.get().url}]
-    assert item["apply"] == {"method": "email", "target": "casting@example.com"}
+    assert item["apply"] == {
+        "method": "email",
+        "target": "casting@example.com",
+        "direct_only": False,
+        "subject_format": None,
+    }
     assert item["trust"] == {"score": 100, "flags": []}
     [role] = item["roles"]
     assert {k: role[k] for k in ("name", "gender", "age_min", "age_max", "headcount")} == {

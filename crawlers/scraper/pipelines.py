@@ -35,6 +35,7 @@ from crawlers.scraper import normalize as n
 from crawlers.scraper import prose as prose_module
 from crawlers.scraper import roles as roles_module
 from crawlers.scraper import sections as sections_module
+from crawlers.scraper import submission
 from crawlers.scraper.items import RAW_FIELDS
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ logger = logging.getLogger(__name__)
 OUTCOMES = ("created", "updated", "unchanged", "merged")
 # Bump whenever `listing_from_item` (or crawlers.scraper.normalize) would make something else
 # of the same raw text: stored fingerprints stop matching and every item is normalised again.
-NORMALISER_VERSION = 3
+NORMALISER_VERSION = 4
 # Items per batch write, and the longest an item waits for its batch to fill.
 BATCH_SIZE = 100
 BATCH_SECONDS = 2.0
@@ -127,10 +128,15 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         apply_method, apply_target = "email", own.emails[0]
     elif said is not None:
         apply_method, apply_target = said.method, said.target
+        if apply_method == "external_url" and not apply_target:
+            apply_target = get("url", "")  # a page named without its address: the post's
     elif own.phones:
         apply_method, apply_target = "phone", own.phones[0]
     else:
         apply_method, apply_target = "external_url", get("url", "")
+    # What an e-mail application needs besides the address: read from the call's own facts
+    # (labels, apply sections, prose), never from its story.
+    own_facts = "\n".join(filter(None, (title, contact_text, prose)))
 
     return ListingData(
         source_slug=source_slug,
@@ -161,6 +167,8 @@ def listing_from_item(item: Any, *, source_slug: str, today: date) -> ListingDat
         posted_at=n.parse_datetime(get("posted"), today=today),
         apply_method=apply_method,
         apply_target=apply_target,
+        apply_direct_only=submission.direct_only(own_facts),
+        apply_subject_format=submission.subject_format(own_facts),
         required_media=n.parse_required_media(f"{get('apply_how', '')} {description}"),
         contact_raw=n.clean_text(contact_text),
         roles=roles_module.parse_roles(

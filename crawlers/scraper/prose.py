@@ -178,6 +178,32 @@ def reveal_emails(text: str) -> str:
     return text
 
 
+# An address given for questions (`(문의 031-290-3533/casting@…)`), not for applications.
+# (`문의 및 접수: casting@…` is for applications too.)
+_INQUIRY_BEFORE = re.compile(
+    r"(?:문의|inquir(?:y|ies)|questions?)(?:(?!접수|지원|제출|신청|보내|응모|appl|submi)[^.\n@]){0,20}$",
+    re.I,
+)
+# A sentence saying applications go through a web page (`접수는 … 홈페이지 내 … 가능하다`).
+_VIA_PAGE = re.compile(
+    r"(?:접수|신청|지원|응모)[^.\n]{0,40}(?:홈페이지|누리집|사이트|website)"
+    r"|(?:홈페이지|누리집|사이트|website)[^.\n]{0,40}(?:접수|신청|지원|응모)",
+    re.I,
+)
+
+
+def _inquiry_only(text: str, emails: tuple[str, ...]) -> bool:
+    """Every address the text gives is one for questions, and applications go through a page."""
+    if not _VIA_PAGE.search(text) or _EMAIL_SAID.search(text):
+        return False
+    folded = text.lower()
+    for email in emails:
+        at = folded.find(email)
+        if at < 0 or not _INQUIRY_BEFORE.search(folded[max(0, at - 30) : at]):
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Apply:
     method: str  # email / external_url / phone
@@ -192,7 +218,12 @@ def apply_from_text(text: str | None) -> Apply | None:
         return None
     if match := _FORM.search(text):
         return Apply("external_url", match.group(0).rstrip(".,)"))
-    contact = n.parse_contact(reveal_emails(text))
+    revealed = reveal_emails(text)
+    contact = n.parse_contact(revealed)
+    if contact.emails and _inquiry_only(revealed, contact.emails):
+        # `접수는 … 홈페이지에서 (문의 …/casting@…)`: the page, never the inquiry address.
+        page = next((url for url in contact.urls if "@" not in url), "")
+        return Apply("external_url", page.rstrip(".,)"))
     if contact.emails:
         return Apply("email", contact.emails[0])
     if match := _OPEN_CHAT.search(text):

@@ -20,10 +20,16 @@ from typing import Any
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 REPO = Path(__file__).resolve().parents[2]
-FIELDS = (
+READ_FIELDS = (
     "category", "region", "pay_type", "pay_amount_min", "pay_amount_max", "pay_unit",
     "deadline", "apply_method", "roles",
 )  # fmt: skip
+# What an e-mail application needs (issue 16): the address applications go to (e-mail posts;
+# "" where the kept text gives none), whether the post refuses third-party submissions, the
+# subject it asks for (null: none). Scored per field but kept out of the overall figure, which
+# stays comparable with the readings before them (nearly every post says no to both).
+APPLY_FIELDS = ("apply_target", "direct_only", "subject_format")
+FIELDS = READ_FIELDS + APPLY_FIELDS
 # The corpus masks e-mail local parts and phone digits; give them back an address's shape so
 # the redaction is not scored against the normaliser (a crawl sees the real address).
 _MASKED_EMAIL = re.compile(r"\*{3}@")
@@ -91,6 +97,9 @@ def normalise(post: dict[str, Any]) -> dict[str, Any]:
         "pay_unit": listing.pay_unit or None,
         "deadline": listing.deadline.isoformat() if listing.deadline else None,
         "apply_method": listing.apply_method,
+        "apply_target": listing.apply_target,
+        "direct_only": listing.apply_direct_only,
+        "subject_format": listing.apply_subject_format or None,
         "roles": [
             {"name": r.name, "gender": r.gender, "age_min": r.age_min, "age_max": r.age_max}
             for r in listing.roles
@@ -134,13 +143,18 @@ def score(posts: list[tuple[str, dict[str, Any]]]) -> Report:
                         "expected": expected,
                     })  # fmt: skip
             else:
+                if name == "apply_target" and expected:
+                    expected = _MASKED_EMAIL.sub("redacted@", expected)  # as the text was fed
                 ok = got[name] == expected
                 shown = got[name]
                 if not ok:
                     report.misses.append(
                         {"post": post_id, "field": name, "got": shown, "expected": expected}
                     )
-            for tally in (report.fields[name], report.overall, group):
+            tallies = (report.fields[name],)
+            if name in READ_FIELDS:
+                tallies += (report.overall, group)
+            for tally in tallies:
                 tally.add(ok)
     return report
 
