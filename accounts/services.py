@@ -28,9 +28,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts import selectors
-from accounts.emails import email_enqueue
 from accounts.models import (
-    EmailMessage,
     Member,
     MemberSession,
     Profile,
@@ -38,6 +36,7 @@ from accounts.models import (
     normalize_email,
 )
 from accounts.tokens import SESSION_CLAIM, SessionRefreshToken, TokenPair, token_pair_issue
+from emails.services import email_enqueue, member_emails_forget, sent_emails_purge
 from ohmanager.exceptions import (
     Conflict,
     Forbidden,
@@ -63,7 +62,6 @@ SIGNUP_RESEND_WINDOW = timedelta(hours=24)
 # Kept for the admin's audit view, then purged nightly.
 DEAD_SESSION_RETENTION = timedelta(days=30)
 DEAD_CODE_RETENTION = timedelta(days=1)
-SENT_EMAIL_RETENTION = timedelta(days=30)
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="api"'}
 
@@ -651,7 +649,7 @@ def member_withdraw(*, member: Member, password: str) -> None:
     sessions_revoke_all(member=member, reason="withdrawal")
     VerificationCode.objects.filter(member=member).delete()
     # Unsent mail to the old address is dropped; sent rows keep no address.
-    EmailMessage.objects.filter(member=member).update(to_email="", member=None)
+    member_emails_forget(member_id=member.pk)
     Profile.objects.filter(member=member).delete()
     member.email = f"withdrawn-{uuid.uuid4().hex}@withdrawn.invalid"
     member.status = Member.Status.WITHDRAWN
@@ -716,9 +714,5 @@ def auth_records_purge() -> dict[str, int]:
         | Q(last_seen_at__lt=now - idle - DEAD_SESSION_RETENTION)
     ).delete()
     codes, _ = VerificationCode.objects.filter(expires_at__lt=now - DEAD_CODE_RETENTION).delete()
-    emails, _ = EmailMessage.objects.filter(
-        Q(status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION)
-        # left unsendable by a withdrawal (the address was blanked before the send)
-        | Q(to_email="", created_at__lt=now - SENT_EMAIL_RETENTION)
-    ).delete()
+    emails = sent_emails_purge(now=now)
     return {"sessions": sessions, "codes": codes, "emails": emails}
