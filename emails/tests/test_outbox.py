@@ -1,5 +1,6 @@
 """The outbox task: idempotent, retried on SMTP errors, rendered in both languages."""
 
+from datetime import timedelta
 from smtplib import SMTPServerDisconnected
 from unittest import mock
 
@@ -7,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import transaction
+from django.utils import timezone
 
 from accounts import services
 from accounts.tests.factories import MemberFactory
 from emails.models import EmailMessage
-from emails.services import TEMPLATES, email_enqueue, email_render
-from emails.tasks import email_deliver
+from emails.services import TEMPLATES, email_enqueue, email_render, member_emails_forget
+from emails.tasks import email_deliver, email_outbox_flush
 from emails.tests.factories import outbox_row
 from ohmanager.celery import app
 
@@ -107,3 +109,56 @@ def test_an_unknown_language_falls_back_to_korean():
 
     assert row.language == "ko"
 
+
+def test_the_outbox_flush_queues_again_only_stale_messages_with_an_address():
+    now = timezone.now()
+    stale = outbox_row(to_email="stale@example.kr", created_at=now - timedelta(minutes=10))
+    outbox_row(to_email="fresh@example.kr")  # its own task is still on its way
+    outbox_row(to_email="expired@example.kr", created_at=now - timedelta(days=2))
+    outbox_row(to_email="", created_at=now - timedelta(minutes=10))  # withdrawn
+    outbox_row(status=EmailMessage.Status.SENT, created_at=now - timedelta(minutes=10))
+
+    assert email_outbox_flush.delay().get() == 1
+
+    assert [message.to for message in mail.outbox] == [["stale@example.kr"]]
+    assert EmailMessage.objects.get(pk=stale.pk).status == EmailMessage.Status.SENT
+    assert email_outbox_flush.delay().get() == 0
+
+
+def test_a_withdrawn_members_unsent_mail_is_never_sent():
+    member = MemberFactory()
+    row = outbox_row(member=member, to_email=member.email)
+
+    assert member_emails_forget(member_id=member.pk) == 1
+
+    assert email_deliver.delay(str(row.id)).get() is False
+    assert mail.outbox == []
+    assert EmailMessage.objects.filter(pk=row.pk, to_email="", member=None).exists()
+
+
+# --- The names of the release that kept the outbox in accounts ---------------------------------
+
+
+def test_messages_queued_under_the_old_task_names_still_run_on_the_same_queues():
+    sender = app.tasks["accounts.tasks.send_email_message"]
+    flush = app.tasks["accounts.tasks.flush_email_outbox"]
+    row = outbox_row()
+
+    # the previous release queued the row id (older ones the context too)
+    assert sender.apply(args=(str(row.id), CONTEXT)).get() is True
+    assert sender.apply(args=(str(row.id),)).get() is False
+    assert flush.apply(kwargs={"older_than_seconds": 0}).get() == 0
+
+    assert len(mail.outbox) == 1
+    assert sender.autoretry_for == email_deliver.autoretry_for
+    assert sender.max_retries == email_deliver.max_retries and sender.acks_late is True
+    for name, queue in [(sender.name, "email"), (flush.name, "default")]:
+        assert app.amqp.router.route({}, name, args=(), kwargs={})["queue"].name == queue
+
+
+def test_the_outbox_flush_is_scheduled_under_its_new_name():
+    from ohmanager.schedules import PERIODIC_TASKS
+
+    [spec] = [spec for spec in PERIODIC_TASKS if "outbox" in spec.task]
+    assert (spec.name, spec.task) == ("emails.email_outbox_flush", email_outbox_flush.name)
+    assert app.amqp.router.route({}, spec.task, args=(), kwargs={})["queue"].name == "default"
