@@ -20,15 +20,5 @@ class EmailMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     )
     list_filter = ("status", "template")
     search_fields = ("to_email",)
-    fields = (
-        "id",
-        "member",
-        "to_email",
-        "template",
-        "language",
-        "status",
-        "attempts",
-        "created_at",
-        "sent_at",
-    )
+    fields = ("id", "member", *list_display)
     readonly_fields = fields
