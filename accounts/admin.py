@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import (
-    EmailMessage,
     Member,
     MemberSession,
     Photo,
@@ -29,16 +28,7 @@ from accounts.models import (
     VerificationCode,
 )
 from accounts.profiles import services as profile_services
-
-
-class ReadOnlyAdminMixin:
-    """Audit records: listed and inspected, never edited by hand."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from ohmanager.admin_mixins import ReadOnlyAdminMixin
 
 
 class SessionInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -472,32 +462,5 @@ class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "expires_at",
         "consumed_at",
         "invalidated_at",
-    )
-    readonly_fields = fields
-
-
-@admin.register(EmailMessage)
-class EmailMessageAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = (
-        "to_email",
-        "template",
-        "language",
-        "status",
-        "attempts",
-        "created_at",
-        "sent_at",
-    )
-    list_filter = ("status", "template")
-    search_fields = ("to_email",)
-    fields = (
-        "id",
-        "member",
-        "to_email",
-        "template",
-        "language",
-        "status",
-        "attempts",
-        "created_at",
-        "sent_at",
     )
     readonly_fields = fields

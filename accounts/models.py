@@ -370,35 +370,3 @@ class VerificationCode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} code for {self.member_id}"
 
-
-class EmailMessage(models.Model):
-    """The outbox: one row per email we mean to send, so a redelivered task sends it once.
-
-    `sealed_context` (the template context, which may hold a code) is encrypted at rest
-    (accounts.emails.email_context_seal) and lives here only while the message is queued, so a
-    message whose task never reached the broker can still be sent later (the periodic
-    `flush_email_outbox`); sending it empties the field. The task gets the row id only.
-    """
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="emails"
-    )
-    to_email = models.EmailField(max_length=254)
-    template = models.CharField(max_length=64)
-    language = models.CharField(max_length=2, choices=Member.Language.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sealed_context = models.TextField(blank=True, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["status", "created_at"], name="email_status_created")]
-
-    def __str__(self) -> str:
-        return f"{self.template} to {self.to_email} ({self.status})"

@@ -136,7 +136,7 @@ class ReminderSent(models.Model):
     # shoot date ...), so a moved date earns a new reminder and an unchanged one never does.
     subject = models.CharField(max_length=120)
     email = models.ForeignKey(
-        "accounts.EmailMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "emails.EmailMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_at = models.DateTimeField(default=timezone.now)
 

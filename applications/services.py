@@ -14,7 +14,6 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.emails import email_enqueue
 from accounts.models import Member
 from applications import lifecycle
 from applications.models import (
@@ -35,6 +34,7 @@ from applications.selectors import (
 )
 from applications.snapshot import snapshot_take
 from auditions.models import ApplyMethod, Audition, Role
+from emails.services import email_enqueue
 from ohmanager.exceptions import Conflict, Forbidden, Gone, InvalidInput, NotFound
 
 Actor = ApplicationEvent.Actor
@@ -308,7 +308,7 @@ def calendar_feed_revoke(*, member: Member) -> None:
 #
 # Reminder emails, each sent exactly once. For every reminder that is due (selectors), one
 # transaction inserts its `ReminderSent` row (unique per member, kind and subject) and queues
-# the email through the accounts outbox; the email task runs after that commit. A second run of
+# the email through the emails outbox; the email task runs after that commit. A second run of
 # the task, a redelivered message or a concurrent beat finds the row (or loses the insert race)
 # and sends nothing.
 

@@ -39,8 +39,10 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         description="Moves the recommended feed's date-based points when the day changes.",
     ),
     PeriodicTaskSpec(
-        name="accounts.flush_email_outbox",
-        task="accounts.tasks.flush_email_outbox",
+        # Named accounts.flush_email_outbox before the outbox was its own app; the emails
+        # migration 0002 renamed that row, keeping the schedule staff gave it.
+        name="emails.email_outbox_flush",
+        task="emails.tasks.email_outbox_flush",
         crontab={"minute": "*/5"},
         description="Queues again emails whose task never reached the broker (Redis was down).",
     ),

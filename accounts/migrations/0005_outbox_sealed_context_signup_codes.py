@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def seal_queued_contexts(apps, schema_editor):
     """Queued messages keep their context, now sealed; sent ones hold none."""
-    from accounts.emails import email_context_seal
+    from emails.services import email_context_seal
 
     EmailMessage = apps.get_model("accounts", "EmailMessage")
     for message in EmailMessage.objects.exclude(context={}).only("id", "context").iterator():

@@ -31,7 +31,6 @@ from accounts.services.codes import (
 from accounts.services.housekeeping import (
     DEAD_CODE_RETENTION,
     DEAD_SESSION_RETENTION,
-    SENT_EMAIL_RETENTION,
     auth_records_purge,
 )
 from accounts.services.members import (
@@ -70,7 +69,6 @@ __all__ = [
     "CODE_MAX_ATTEMPTS",
     "DEAD_CODE_RETENTION",
     "DEAD_SESSION_RETENTION",
-    "SENT_EMAIL_RETENTION",
     "SIGNUP_CODES_LIVE",
     "SIGNUP_RESEND_WINDOW",
     "WRONG_CODES_WINDOW",

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import selectors
-from accounts.emails import email_enqueue
 from accounts.models import Member, VerificationCode, normalize_email
+from emails.services import email_enqueue
 from ohmanager.exceptions import Gone, InvalidInput, Throttled
 
 CODE_LIFETIME = timedelta(minutes=10)

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import EmailMessage, MemberSession, VerificationCode
+from accounts.models import MemberSession, VerificationCode
+from emails.services import sent_emails_purge
 
 # Kept for the admin's audit view, then purged nightly.
 DEAD_SESSION_RETENTION = timedelta(days=30)
 DEAD_CODE_RETENTION = timedelta(days=1)
-SENT_EMAIL_RETENTION = timedelta(days=30)
 
 
 @transaction.atomic
@@ -25,9 +25,5 @@ def auth_records_purge() -> dict[str, int]:
         | Q(last_seen_at__lt=now - idle - DEAD_SESSION_RETENTION)
     ).delete()
     codes, _ = VerificationCode.objects.filter(expires_at__lt=now - DEAD_CODE_RETENTION).delete()
-    emails, _ = EmailMessage.objects.filter(
-        Q(status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION)
-        # left unsendable by a withdrawal (the address was blanked before the send)
-        | Q(to_email="", created_at__lt=now - SENT_EMAIL_RETENTION)
-    ).delete()
+    emails = sent_emails_purge(now=now)
     return {"sessions": sessions, "codes": codes, "emails": emails}

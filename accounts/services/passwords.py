@@ -6,11 +6,11 @@ counted although the request then fails.
 
 from django.db import transaction
 
-from accounts.emails import email_enqueue
 from accounts.models import Member, VerificationCode
 from accounts.services.codes import code_check, code_consume, code_email, code_issue
 from accounts.services.inputs import email_clean, password_validate
 from accounts.services.sessions import sessions_revoke_all
+from emails.services import email_enqueue
 from ohmanager.exceptions import Conflict, InvalidInput
 
 

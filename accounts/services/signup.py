@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import selectors
-from accounts.emails import email_enqueue
 from accounts.models import Member, VerificationCode
 from accounts.services.codes import (
     SIGNUP_CODES_LIVE,
@@ -24,6 +23,7 @@ from accounts.services.codes import (
 )
 from accounts.services.inputs import email_clean, password_validate
 from accounts.services.members import profile_prepare
+from emails.services import email_enqueue
 from ohmanager.exceptions import Conflict
 
 SIGNUP_RESEND_WINDOW = timedelta(hours=24)

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
-    EmailMessage,
     Member,
     Profile,
     VerificationCode,
 )
 from accounts.services.members import member_storage_prefix
 from accounts.services.sessions import sessions_revoke_all
+from emails.services import member_emails_forget
 from ohmanager.exceptions import InvalidInput
 
 
@@ -34,7 +34,7 @@ def member_withdraw(*, member: Member, password: str) -> None:
     sessions_revoke_all(member=member, reason="withdrawal")
     VerificationCode.objects.filter(member=member).delete()
     # Unsent mail to the old address is dropped; sent rows keep no address.
-    EmailMessage.objects.filter(member=member).update(to_email="", member=None)
+    member_emails_forget(member_id=member.pk)
     Profile.objects.filter(member=member).delete()
     member.email = f"withdrawn-{uuid.uuid4().hex}@withdrawn.invalid"
     member.status = Member.Status.WITHDRAWN

@@ -9,10 +9,11 @@ from celery.signals import task_prerun
 from cryptography.fernet import InvalidToken
 from django.core import mail
 
-from accounts import emails, services
-from accounts.models import EmailMessage
+from accounts import services
 from accounts.tests.conftest import last_code
 from accounts.tests.factories import PASSWORD, MemberFactory
+from emails.models import EmailMessage
+from emails.services import email_context_open, email_context_seal
 from ohmanager.logging import JsonFormatter
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +43,7 @@ def test_sign_up_and_reset_codes_are_in_no_task_argument_and_no_log_line(
     api_client.post("/api/v1/auth/password/reset", {"email": email})
     reset_code = last_code(email)
 
-    assert any("send_email_message" in call for call in task_arguments)
+    assert any("emails.tasks.email_deliver" in call for call in task_arguments)
     logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
     for code in (signup_code, reset_code):
         assert not [call for call in task_arguments if code in call]
@@ -53,7 +54,7 @@ def test_the_json_log_writes_only_its_own_fields():
     record = logging.makeLogRecord(
         {
             "msg": "Task %s received",
-            "args": ("accounts.tasks.send_email_message",),
+            "args": ("emails.tasks.email_deliver",),
             "levelno": logging.INFO,
             "levelname": "INFO",
             # what Celery attaches to its "received" line
@@ -83,16 +84,16 @@ def test_a_queued_message_holds_its_context_sealed_and_drops_it_once_sent(
 
     code = last_code(member.email)
     assert queued.sealed_context and code not in queued.sealed_context
-    assert emails.email_context_open(queued.sealed_context)["code"] == code
+    assert email_context_open(queued.sealed_context)["code"] == code
     assert EmailMessage.objects.get(pk=queued.pk).sealed_context == ""
 
 
 def test_a_tampered_sealed_context_is_refused():
-    sealed = emails.email_context_seal({"code": "123456"})
+    sealed = email_context_seal({"code": "123456"})
     tampered = sealed[:-4] + ("AAAA" if not sealed.endswith("AAAA") else "BBBB")
 
     with pytest.raises(InvalidToken):
-        emails.email_context_open(tampered)
+        email_context_open(tampered)
     assert mail.outbox == []
 
 

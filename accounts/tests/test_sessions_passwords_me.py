@@ -6,9 +6,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
-from accounts.models import EmailMessage, Member, MemberSession, Profile, VerificationCode
+from accounts.models import Member, MemberSession, Profile, VerificationCode
 from accounts.tests.conftest import emails_to, last_code, login
 from accounts.tests.factories import PASSWORD, MemberFactory
+from emails.models import EmailMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ At most once per search and audition, whatever runs: each run locks the search's
 one search queue behind each other), looks at auditions created since the search's
 last-notified marker (`notified_until`, minus a slack for transactions that committed late),
 skips those already in `SavedSearchDelivery` (unique per search + audition), records the
-rest and moves the marker, all in one transaction. The email goes through the accounts
+rest and moves the marker, all in one transaction. The email goes through the emails
 outbox after the commit, so a rolled-back run sends nothing.
 
 When: `instant` searches after every crawl run that created auditions (`crawl_run_finished`),
@@ -25,10 +25,10 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from accounts.emails import email_enqueue
 from accounts.models import Member, Profile
 from auditions.models import SavedSearch, SavedSearchDelivery
 from auditions.selectors import saved_search_matches
+from emails.services import email_enqueue
 
 logger = logging.getLogger("auditions.alerts")
 

@@ -70,7 +70,7 @@ def test_sign_up_and_reset_codes_reach_no_log_of_web_or_worker_at_debug(
     worker_log = worker.output()
     web_log = "".join(p.read_text(errors="replace") for p in tmp_path.glob("gunicorn-*.log"))
     assert '"level": "DEBUG"' in worker_log
-    assert worker_log.count("accounts.tasks.send_email_message") >= 4  # received + succeeded
+    assert worker_log.count("emails.tasks.email_deliver") >= 4  # received + succeeded
     assert "POST /api/v1/auth/password/reset/confirm 200" in web_log
 
     # and neither holds a code

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from accounts.models import EmailMessage
-from accounts.tasks import flush_email_outbox
 from accounts.tests.factories import PASSWORD, MemberFactory
+from emails.models import EmailMessage
+from emails.tasks import email_outbox_flush
 from ohmanager.tests.faults.conftest import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -61,7 +61,7 @@ def test_api_serves_reads_and_logins_without_redis_and_email_goes_out_when_it_is
         EMAIL_PORT=str(smtp_server.port),
     )
     assert api_client.get("/readyz").status_code == 200
-    flush_email_outbox.delay(older_than_seconds=0)
+    email_outbox_flush.delay(older_than_seconds=0)
 
     # then: the code arrives, once, and the outbox row is closed without its secret
     delivered = smtp_server.wait_for(lambda m: m["To"] == member.email, timeout=30)
@@ -73,6 +73,6 @@ def test_api_serves_reads_and_logins_without_redis_and_email_goes_out_when_it_is
     )
     assert EmailMessage.objects.get(pk=queued.pk).sealed_context == ""
     # a second flush finds nothing left to send
-    flush_email_outbox.delay(older_than_seconds=0)
+    email_outbox_flush.delay(older_than_seconds=0)
     time.sleep(2)
     assert len([m for m in smtp_server.messages if m["To"] == member.email]) == 1

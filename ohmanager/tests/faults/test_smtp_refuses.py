@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from accounts.emails import email_enqueue
-from accounts.models import EmailMessage
+from emails.models import EmailMessage
+from emails.services import email_enqueue
 from ohmanager.tests.faults.conftest import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -11,12 +11,12 @@ import time
 import pytest
 from werkzeug import Request, Response
 
-from accounts.emails import email_enqueue
-from accounts.models import EmailMessage
 from crawlers.models import CrawlRun
 from crawlers.services import crawl_runs_reap
 from crawlers.tasks import crawl_source
 from crawlers.tests.pages import page
+from emails.models import EmailMessage
+from emails.services import email_enqueue
 from ohmanager.tests.faults.conftest import wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -1,4 +1,5 @@
-"""Transactional email: an outbox row per message, sent by a Celery task after commit.
+"""Transactional email: an outbox row per message, sent by a Celery task after commit. Every
+app's mail goes through here (accounts' codes, applications' reminders, auditions' alerts).
 
 Templates live in templates/emails/<name>.<language>.{subject.txt,txt,html}; Korean is the
 default language.
@@ -12,33 +13,41 @@ once the message is sent.
 import base64
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from accounts.models import EmailMessage, Member
+from accounts.models import Member
+from emails.models import EmailMessage
+from emails.selectors import email_outbox_stale_ids
 
-logger = logging.getLogger("accounts.emails")
+logger = logging.getLogger("emails.services")
 
 TEMPLATES = {
     "signup_code",
     "account_exists",
     "password_reset_code",
     "password_changed",
-    "saved_search_digest",  # auditions/alerts.py
-    "reminder_deadline",  # applications/reminders.py
-    "reminder_schedule",  # applications/reminders.py
-    "reminder_stale",  # applications/reminders.py
+    "saved_search_digest",  # auditions/services/alerts.py
+    "reminder_deadline",  # applications/selectors.py
+    "reminder_schedule",  # applications/selectors.py
+    "reminder_stale",  # applications/selectors.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
+# Sent rows, and rows a withdrawal left without an address, are kept this long.
+SENT_EMAIL_RETENTION = timedelta(days=30)
+# Named after the module the outbox lived in when it was first sealed; changing it would make
+# every queued row unreadable, so it stays although the code moved.
 _SEAL_SALT = "accounts.emails.outbox-context"
 
 
@@ -83,7 +92,7 @@ def email_enqueue(
     context: dict[str, Any] | None = None,
 ) -> EmailMessage:
     """Records the message and sends it once the surrounding transaction commits."""
-    from accounts.tasks import send_email_message  # tasks import this module
+    from emails.tasks import email_deliver  # tasks import this module
 
     if template not in TEMPLATES:
         raise ValueError(f"unknown email template {template!r}")
@@ -98,7 +107,7 @@ def email_enqueue(
     )
     message.full_clean()
     message.save()
-    transaction.on_commit(lambda: _publish(send_email_message, str(message.id)))
+    transaction.on_commit(lambda: _publish(email_deliver, str(message.id)))
     return message
 
 
@@ -120,21 +129,11 @@ def email_outbox_flush(*, older_than: timedelta, max_age: timedelta) -> int:
     never reached the broker, or the process died between commit and enqueue), unless older
     than `max_age` (codes in it are long expired). A message queued twice is sent once:
     `email_deliver` locks the row and skips sent ones. Returns how many were queued."""
-    from accounts.tasks import send_email_message
+    from emails.tasks import email_deliver
 
-    now = timezone.now()
-    ids = list(
-        EmailMessage.objects.filter(
-            status=EmailMessage.Status.QUEUED,
-            created_at__lte=now - older_than,
-            created_at__gte=now - max_age,
-        )
-        .exclude(to_email="")
-        .order_by("created_at")
-        .values_list("id", flat=True)[:1000]
-    )
+    ids = email_outbox_stale_ids(now=timezone.now(), older_than=older_than, max_age=max_age)
     for email_id in ids:
-        send_email_message.delay(str(email_id))
+        email_deliver.delay(str(email_id))
     return len(ids)
 
 
@@ -184,3 +183,23 @@ def email_deliver(*, email_id: str) -> bool:
         message.save(update_fields=["status", "sent_at", "attempts", "sealed_context"])
     logger.info("email %s sent (%s)", email_id, message.template)
     return True
+
+
+@transaction.atomic
+def member_emails_forget(*, member_id: UUID) -> int:
+    """A withdrawal: the member's messages lose their address and their link to her, so unsent
+    ones are never sent (email_deliver skips them) and sent ones keep no address. Returns how
+    many rows were changed."""
+    return EmailMessage.objects.filter(member_id=member_id).update(to_email="", member=None)
+
+
+@transaction.atomic
+def sent_emails_purge(*, now: datetime) -> int:
+    """Housekeeping: drops sent messages, and ones a withdrawal left unsendable, older than
+    SENT_EMAIL_RETENTION. Returns how many rows were deleted."""
+    deleted, _ = EmailMessage.objects.filter(
+        Q(status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION)
+        # left unsendable by a withdrawal (the address was blanked before the send)
+        | Q(to_email="", created_at__lt=now - SENT_EMAIL_RETENTION)
+    ).delete()
+    return deleted
