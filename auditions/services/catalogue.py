@@ -62,8 +62,8 @@ def source_upsert(
 def audition_staff_save(
     *, audition: Audition, actor: Member | None, roles: list[RoleData] | None = None
 ) -> Audition:
-    """Saves a staff member's new or edited audition (the admin form, or the two helpers
-    below). Every listing field an edit changes is locked against later crawls."""
+    """Saves a staff member's new or edited audition (the admin form, or `audition_create`).
+    Every listing field an edit changes is locked against later crawls."""
     if audition._state.adding:
         audition_save(audition)
         Role.objects.bulk_create(role_objects(audition, roles or []))
@@ -99,12 +99,6 @@ def audition_create(
 ) -> Audition:
     """A staff-entered audition (no source listing). `data` holds audition fields."""
     return audition_staff_save(audition=Audition(**_checked(data)), actor=actor, roles=roles)
-
-
-def audition_update(*, audition: Audition, actor: Member | None, data: dict[str, Any]) -> Audition:
-    for name, value in _checked(data).items():
-        setattr(audition, name, value)
-    return audition_staff_save(audition=audition, actor=actor)
 
 
 @transaction.atomic
