@@ -135,9 +135,18 @@ class AuditionAdmin(admin.ModelAdmin):
         services.audition_staff_save(audition=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change: bool) -> None:
-        super().save_formset(request, form, formset, change)
-        if formset.model is Role and change and formset.has_changed():
-            services.audition_roles_edited(audition=form.instance, actor=request.user)
+        if formset.model is not Role:  # the other inlines are read-only
+            super().save_formset(request, form, formset, change)
+            return
+        # The inline validates and builds the roles; the service writes them.
+        saved = formset.save(commit=False)
+        services.audition_roles_save(
+            audition=form.instance,
+            actor=request.user,
+            saved=saved,
+            deleted=formset.deleted_objects,
+            new_audition=not change,
+        )
 
     def _set_status(self, request, queryset: QuerySet, status: str, done: str) -> None:
         count = 0

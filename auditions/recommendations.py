@@ -42,7 +42,7 @@ from django.db.models import (
 
 from accounts.models import Member, Profile
 from applications.models import Application
-from auditions import feed_points
+from auditions import feed_points, paging
 from auditions.derived import seoul_today
 from auditions.models import Audition, Dismissal, Gender, Region, Role
 from auditions.selectors import (
@@ -331,8 +331,19 @@ class RankedRow:
         return (self.score, self.posted_at, self.id)
 
 
+def ranked_page(*, feed: FeedContext, cursor: paging.Cursor | None, page_size: int) -> paging.Page:
+    """The page of the member's ranking `cursor` points at (`recommended_page` fills it in)."""
+    ranked = RankedFeed(feed)
+
+    def fetch(order: tuple[str, ...], values: list | None, after: bool, limit: int) -> list:
+        with paging.invalid_cursor():  # a forged cursor, not a server error
+            return ranked.keyset_rows(ORDERING, order, values, after=after, limit=limit)
+
+    return paging.keyset_page(fetch, ordering=ORDERING, cursor=cursor, page_size=page_size)
+
+
 class RankedFeed:
-    """The member's ranking for KeysetCursorPage (`keyset_rows`), a page at a time."""
+    """The member's ranking, a keyset page at a time."""
 
     def __init__(self, feed: FeedContext):
         self.feed = feed

@@ -1,8 +1,9 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.postgres.search import SearchQueryField
@@ -24,11 +25,13 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 
 from accounts.models import Member
-from auditions import search
+from auditions import paging, search
 from auditions.derived import seoul_today
 from auditions.models import Audition, Bookmark, Role, SavedSearch, SourceListing
-from auditions.pagination import keyset_filter
 from ohmanager.exceptions import NotFound
+
+if TYPE_CHECKING:
+    from auditions.filters import AuditionFilter  # the FilterSet builds on ORDERINGS below
 
 # Columns the API shows; the search document, normalised copies and raw text stay behind.
 LIST_COLUMNS = (
@@ -216,7 +219,7 @@ def audition_search_tail(
     lead = order[0].lstrip("-")
     descending = order[0].startswith("-")
     if start is not None:
-        scope = scope.filter(keyset_filter(order, start, after=True))
+        scope = scope.filter(paging.keyset_filter(order, start, after=True))
     edge = list(scope.order_by(*order).values_list(lead, flat=True)[window - 1 : window])
     if not edge:  # fewer than `window` entries left: walking them all is bounded already
         return list(matches[:limit])
@@ -249,6 +252,67 @@ def audition_list(
     if query:
         queryset = audition_search(queryset, query, title_only=title_only)
     return audition_with_related(queryset, member)
+
+
+def audition_page(
+    *,
+    member: Member | None,
+    filters: "AuditionFilter | None",
+    cursor: paging.Cursor | None,
+    ordering: str | None,
+    page_size: int,
+) -> paging.Page:
+    """A page of `GET auditions`, its rows with their roles and sources: the auditions
+    `filters` select (a validated AuditionFilter; None: no filter parameters), in `ordering`
+    (a key of ORDERINGS; None: newest first, with a search query title matches first)."""
+    params = filters.form.cleaned_data if filters is not None else {}
+    query = params.get("q") or ""
+    today = seoul_today()
+
+    def listed(*, search: bool = True, title_only: bool = False) -> QuerySet:
+        queryset = audition_list(
+            member=member,
+            status=params.get("status"),
+            query=query if search else "",
+            title_only=title_only,
+            today=today,
+        )
+        return filters.filter_queryset(queryset) if filters is not None else queryset
+
+    if ordering or not query:
+        keys = ORDERINGS[ordering or DEFAULT_ORDERING]
+        fetch = paging.queryset_fetch(listed(), keys)
+    else:
+        keys = SEARCH_ORDERING
+        fetch = _search_fetch(listed, keys)
+    page = paging.keyset_page(fetch, ordering=keys, cursor=cursor, page_size=page_size)
+    audition_attach_related(page.rows)
+    return page
+
+
+def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) -> paging.Fetch:
+    """A search's rows, read as two partitions of `title_hit` (paging.boolean_partitions): the
+    title matches are built with the title condition alone (audition_search says why), the
+    body-only matches are read with a bounded walk (audition_search_tail says why)."""
+
+    def fetch(order: tuple[str, ...], values: list | None, after: bool, limit: int) -> list:
+        matches = paging.after_cursor(listed(), ordering, values, after=after)
+        rows: list = []
+        for in_title, start in paging.boolean_partitions(order, values):
+            if in_title:
+                part = listed(title_only=True)
+                if values is not None:
+                    part = part.filter(paging.keyset_filter(ordering, values, after=after))
+                rows += list(part.order_by(*order[1:])[: limit - len(rows)])
+            else:
+                part = matches.filter(title_hit=False).order_by(*order[1:])
+                scope = listed(search=False)
+                rows += audition_search_tail(part, scope, order[1:], limit - len(rows), start)
+            if len(rows) >= limit:
+                break
+        return rows
+
+    return fetch
 
 
 def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:

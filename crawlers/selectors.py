@@ -5,17 +5,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from django.db.models import QuerySet
-
 from auditions.models import SourceListing
 from crawlers.models import CrawlRun, CrawlSource
 
 # The last few runs tell a source's health.
 HEALTH_WINDOW = 3
-
-
-def crawl_source_get(*, source_id: int) -> CrawlSource:
-    return CrawlSource.objects.select_related("source").get(pk=source_id)
 
 
 def crawl_source_spec(*, slug: str | None = None, source_id: int | None = None) -> dict[str, Any]:
@@ -33,11 +27,6 @@ def crawl_source_spec(*, slug: str | None = None, source_id: int | None = None) 
         "concurrency": source.concurrency,
         "request_timeout": source.request_timeout_seconds,
     }
-
-
-def crawl_run_list(*, source: CrawlSource | None = None) -> QuerySet[CrawlRun]:
-    runs = CrawlRun.objects.select_related("source")
-    return runs.filter(source=source) if source else runs
 
 
 def crawl_source_health(*, source: CrawlSource) -> str:

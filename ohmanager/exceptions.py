@@ -72,9 +72,3 @@ class Throttled(ApplicationError):
         super().__init__(message, **kwargs)
         self.retry_after = max(1, int(retry_after))
         self.headers["Retry-After"] = str(self.retry_after)
-
-
-class ServiceUnavailable(ApplicationError):
-    status_code = 503
-    code = "service_unavailable"
-    default_message = "The service is temporarily unavailable. Try again shortly."

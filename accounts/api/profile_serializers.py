@@ -92,11 +92,6 @@ class NotificationsOutput(serializers.Serializer):
     recommendations = StrictBooleanField(source="notify_recommendations")
 
 
-class CompletenessOutput(serializers.Serializer):
-    percent = StrictIntegerField(min_value=0, max_value=100)
-    missing = serializers.ListField(child=StrictCharField())
-
-
 class ProfileOutput(serializers.Serializer):
     display_name = StrictCharField()
     birth_date = serializers.DateField(allow_null=True)

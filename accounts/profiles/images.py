@@ -43,7 +43,6 @@ NORMALISED_MAX_EDGE = 2048
 THUMBNAIL_MAX_EDGE = 480
 JPEG_QUALITY = 85
 STORED_EXTENSION = "jpg"
-STORED_CONTENT_TYPE = "image/jpeg"
 
 
 class PayloadTooLarge(ApplicationError):

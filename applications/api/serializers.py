@@ -86,14 +86,6 @@ class HistoryOutput(serializers.Serializer):
         return data
 
 
-class SnapshotPhotoOutput(serializers.Serializer):
-    url = StrictCharField()
-    thumbnail_url = StrictCharField()
-    width = StrictIntegerField(allow_null=True)
-    height = StrictIntegerField(allow_null=True)
-    is_primary = StrictBooleanField()
-
-
 class ApplicationOutput(serializers.Serializer):
     id = serializers.UUIDField()
     audition = AuditionBriefOutput()

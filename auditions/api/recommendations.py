@@ -60,7 +60,6 @@ class RecommendedViewSet(viewsets.GenericViewSet):
     serializer_class = RecommendedAuditionSerializer
     queryset = Audition.objects.none()  # for the schema; list() builds the member's feed
     pagination_class = KeysetCursorPage
-    ordering = recommendations.ORDERING
 
     @extend_schema(
         summary="Open auditions recommended for me, best first, each with score and reasons",
@@ -75,12 +74,15 @@ class RecommendedViewSet(viewsets.GenericViewSet):
             today=timezone.localdate(),
             near_misses=query.validated_data["near_misses"],
         )
-        ranked = self.paginate_queryset(recommendations.RankedFeed(feed))
-        page = recommendations.recommended_page(feed=feed, ranked=ranked)
+        cursor = self.paginator.request_cursor(request)
+        ranked = recommendations.ranked_page(
+            feed=feed, cursor=cursor, page_size=self.paginator.page_size
+        )
+        page = recommendations.recommended_page(feed=feed, ranked=ranked.rows)
         data = self.get_serializer(
             page, many=True, context={"today": feed.today, "performer": feed.performer}
         ).data
-        return self.get_paginated_response(data)
+        return self.paginator.page_response(ranked, data)
 
 
 class DismissalViewSet(viewsets.GenericViewSet):

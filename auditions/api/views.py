@@ -1,5 +1,3 @@
-from types import MappingProxyType, SimpleNamespace
-
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -19,12 +17,16 @@ from ohmanager.transactions import ReadsOutsideTransaction
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
-# What `_filterset` answers for a request with no filter parameters: an empty, validated form
-# and a filter that leaves the queryset as it is.
-_NO_FILTERS = SimpleNamespace(
-    form=SimpleNamespace(cleaned_data=MappingProxyType({})),
-    filter_queryset=lambda queryset: queryset,
-)
+def _validated_filters(request: Request) -> AuditionFilter | None:
+    """The list's filter parameters, validated (400 otherwise); None when the request names
+    none (the first page, a next page's cursor): a FilterSet deep-copies its filters, which
+    showed in the profile, and every filter of an empty form is a no-op anyway."""
+    if not any(name in AuditionFilter.base_filters for name in request.query_params):
+        return None
+    filterset = AuditionFilter(request.query_params, queryset=Audition.objects.none())
+    if not filterset.is_valid():
+        raise serializers.ValidationError(filterset.errors)
+    return filterset
 
 
 @extend_schema_view(
@@ -33,71 +35,27 @@ _NO_FILTERS = SimpleNamespace(
 )
 class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
     serializer_class = AuditionSerializer
+    queryset = Audition.objects.none()  # for the schema; list() and retrieve() call selectors
     pagination_class = KeysetCursorPage
+    # For the schema's filter parameters; list() validates them itself (_validated_filters).
     filter_backends = [DjangoFilterBackend]
     filterset_class = AuditionFilter
     lookup_value_regex = UUID_PATTERN
-    ordering = selectors.ORDERINGS[selectors.DEFAULT_ORDERING]
-    boolean_leads = ("title_hit",)  # KeysetCursorPage pages title matches, then the rest
 
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    def _filterset(self) -> AuditionFilter:
-        # Built and validated once per request: a FilterSet deep-copies its filters, which
-        # showed in the profile when the backend, the queryset and the ordering each built one.
-        # A request without filter parameters (the first page, a next page's cursor) gets an
-        # empty one: every filter of an empty form is a no-op, so the form need not be built.
-        if not hasattr(self, "_validated_filterset") and not any(
-            name in AuditionFilter.base_filters for name in self.request.query_params
-        ):
-            self._validated_filterset = _NO_FILTERS
-        if not hasattr(self, "_validated_filterset"):
-            filterset = AuditionFilter(self.request.query_params, queryset=Audition.objects.none())
-            if not filterset.is_valid():
-                raise serializers.ValidationError(filterset.errors)
-            self._validated_filterset = filterset
-        return self._validated_filterset
-
-    def get_queryset(self, *, title_only: bool = False, search: bool = True):
-        params = self._filterset().form.cleaned_data
-        return selectors.audition_list(
-            member=self.request.user,
-            status=params.get("status"),
-            query=(params.get("q") or "") if search else "",
-            title_only=title_only,
-        )
-
-    def boolean_partition(self, lead: str, value: bool):
-        """KeysetCursorPage's title-matches partition, built with the title condition alone
-        (selectors.audition_search says why); None: filter the page's queryset as usual."""
-        if lead == "title_hit" and value:
-            return self.filter_queryset(self.get_queryset(title_only=True))
-        return None
-
-    def partition_rows(self, lead: str, value: bool, part, order, limit: int, start) -> list:
-        """KeysetCursorPage's reader: the body-only partition of a search is read with a
-        bounded walk (selectors.audition_search_tail says why); the title matches as is."""
-        if lead != "title_hit" or value:
-            return list(part[:limit])
-        scope = self.filter_queryset(self.get_queryset(search=False))
-        return selectors.audition_search_tail(part, scope, order, limit, start)
-
-    def filter_queryset(self, queryset):
-        return self._filterset().filter_queryset(queryset)
-
-    def get_page_ordering(self, request: Request) -> tuple[str, ...]:
-        params = self._filterset().form.cleaned_data
-        if params.get("ordering"):
-            return selectors.ORDERINGS[params["ordering"]]
-        if params.get("q"):
-            return selectors.SEARCH_ORDERING
-        return self.ordering
-
     def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = selectors.audition_attach_related(self.paginate_queryset(queryset))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        filters = _validated_filters(request)
+        cursor = self.paginator.request_cursor(request)
+        page = selectors.audition_page(
+            member=request.user,
+            filters=filters,
+            cursor=cursor,
+            ordering=(filters.form.cleaned_data.get("ordering") or None) if filters else None,
+            page_size=self.paginator.page_size,
+        )
+        return self.paginator.page_response(page, self.get_serializer(page.rows, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
         audition = selectors.audition_get(audition_id=pk, member=request.user)

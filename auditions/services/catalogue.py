@@ -5,11 +5,13 @@ crawled listings come in through auditions.ingest. Both save auditions with
 
 import functools
 import operator
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
@@ -60,8 +62,8 @@ def source_upsert(
 def audition_staff_save(
     *, audition: Audition, actor: Member | None, roles: list[RoleData] | None = None
 ) -> Audition:
-    """Saves a staff member's new or edited audition (the admin form, or the two helpers
-    below). Every listing field an edit changes is locked against later crawls."""
+    """Saves a staff member's new or edited audition (the admin form, or `audition_create`).
+    Every listing field an edit changes is locked against later crawls."""
     if audition._state.adding:
         audition_save(audition)
         Role.objects.bulk_create(role_objects(audition, roles or []))
@@ -99,15 +101,33 @@ def audition_create(
     return audition_staff_save(audition=Audition(**_checked(data)), actor=actor, roles=roles)
 
 
-def audition_update(*, audition: Audition, actor: Member | None, data: dict[str, Any]) -> Audition:
-    for name, value in _checked(data).items():
-        setattr(audition, name, value)
-    return audition_staff_save(audition=audition, actor=actor)
-
-
 @transaction.atomic
-def audition_roles_edited(*, audition: Audition, actor: Member | None) -> Audition:
-    """Staff changed the role list (admin inline): it stays theirs from now on."""
+def audition_roles_save(
+    *,
+    audition: Audition,
+    actor: Member | None,
+    saved: Sequence[Role],
+    deleted: Sequence[Role],
+    new_audition: bool = False,
+) -> Audition:
+    """Staff's edit of the role list (the admin's role inline): writes the `saved` roles (new
+    or changed, built on `audition` but not saved) and deletes the `deleted` ones. An edit of
+    an existing audition's roles makes the list staff's, locked against later crawls, and goes
+    into the audit trail; a new audition's roles come with its `created` entry."""
+    if not saved and not deleted:
+        return audition
+    if any(role.audition_id != audition.pk for role in (*saved, *deleted)):
+        raise InvalidInput("These roles are another audition's.", code="foreign_role")
+    for role in deleted:
+        role.delete()
+    for role in saved:
+        try:
+            role.full_clean(exclude=["audition"])
+        except ValidationError as error:
+            raise InvalidInput(fields=error.message_dict) from error
+        role.save()
+    if new_audition:
+        return audition
     if "roles" not in audition.staff_locked_fields:
         audition.staff_locked_fields = sorted({*audition.staff_locked_fields, "roles"})
         audition.save(update_fields=["staff_locked_fields", "updated_at"])

@@ -241,7 +241,7 @@ def test_search_finds_korean_words_of_any_length_and_ranks_titles_first(client_f
 
 
 def test_search_pages_keep_filters_and_cursor_across_the_title_partition(client_for, source):
-    # The title matches are fetched as a partition of their own (built by the view); the
+    # The title matches are fetched as a partition of their own (built by the selector); the
     # page's filters and the cursor must hold there exactly as in the rest.
     now = timezone.now()
     titles = [

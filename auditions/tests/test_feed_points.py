@@ -56,9 +56,7 @@ def test_every_write_keeps_the_points(source):
     audition = factories.audition(deadline=today + timedelta(days=3), posted_at=timezone.now())
     assert audition.feed_points == feed_points.for_audition(audition, today) > 0
 
-    services.audition_update(
-        audition=audition, data={"deadline": today + timedelta(days=60)}, actor=None
-    )
+    factories.staff_edit(audition, actor=None, deadline=today + timedelta(days=60))
     audition.refresh_from_db()
     assert audition.feed_points == feed_points.for_audition(audition, today)
     assert services.auditions_feed_points_refresh(today=today) == 0  # nothing left to move

@@ -128,7 +128,7 @@ def test_changed_listings_update_and_staff_locked_fields_stay(source):
     first, _ = services.audition_ingest_listings(listings=[item, other])
     audition = Audition.objects.get(pk=first.audition_id)
     staff = factories.member(is_staff=True)
-    services.audition_update(audition=audition, actor=staff, data={"title": "직원이 고친 제목"})
+    factories.staff_edit(audition, actor=staff, title="직원이 고친 제목")
 
     item.title, item.company = "크롤러 제목", "바뀐회사"
     results = services.audition_ingest_listings(listings=[item, other])

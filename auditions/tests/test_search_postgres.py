@@ -71,7 +71,7 @@ def _fill() -> None:
 
 
 def _plan(query: str) -> tuple[str, list[Audition]]:
-    """The plans of the queries a first search page runs (KeysetCursorPage: title matches,
+    """The plans of the queries a first search page runs (selectors.audition_page: title matches,
     then the rest, each by -posted_at) and what they find."""
     base = selectors.audition_list(query=query)
     plans, found = [], []

@@ -108,7 +108,7 @@ def test_crawls_never_overwrite_what_staff_edited(source):
     result = services.audition_ingest_listing(listing=item)
     audition = Audition.objects.get(pk=result.audition_id)
     staff = factories.member(is_staff=True)
-    services.audition_update(audition=audition, actor=staff, data={"title": "직원이 고친 제목"})
+    factories.staff_edit(audition, actor=staff, title="직원이 고친 제목")
 
     item.title, item.company = "크롤러 제목", "바뀐회사"
     services.audition_ingest_listing(listing=item)

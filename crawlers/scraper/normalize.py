@@ -69,7 +69,6 @@ _YY_MD = re.compile(r"(?<![\d.])(\d{2})\.(\d{1,2})\.(\d{1,2})(?![\d.])")
 _MD_KO = re.compile(r"(?<!\d)(\d{1,2})\s*월\s*(\d{1,2})\s*일")
 _MD = re.compile(r"(?<![\d.])(\d{1,2})\s*[./]\s*(\d{1,2})(?![\d.]*\d{2,})(?!\d)")
 _D_DAY = re.compile(r"(?<![A-Za-z])D\s*-\s*(\d{1,3}|day)(?![A-Za-z0-9])", re.IGNORECASE)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _EN_MONTHS = {
     m: i
     for i, names in enumerate(

@@ -154,9 +154,7 @@ def test_relative_dates_are_read_against_the_day_the_listing_was_last_seen(sourc
 def test_staff_locked_fields_stay(sources):
     (listing,) = _crawl([_raw()])
     audition = Audition.objects.get(pk=listing.audition_id)
-    services.audition_update(
-        audition=audition, actor=None, data={"title": "스태프가 고친 제목", "category": "drama"}
-    )
+    factories.staff_edit(audition, actor=None, title="스태프가 고친 제목", category="drama")
     _as_read_by_an_older_version(listing, pay_type="unknown", pay_amount_min=None,
                                  pay_amount_max=None, pay_unit="")  # fmt: skip
 
