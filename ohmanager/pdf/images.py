@@ -25,8 +25,10 @@ def downscale_photo(
         # libjpeg decodes at 1/2, 1/4 or 1/8 scale directly: a 4000x3000 photo is never
         # decoded at full size.
         image.draft("RGB", (max_side, max_side))
-        image = ImageOps.exif_transpose(image)
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        # Bicubic with Pillow's reducing gap: Lanczos costs ~50 % more here for no visible
+        # difference at print size. Turned upright once small (in place: no full-size copy).
+        image.thumbnail((max_side, max_side))
+        ImageOps.exif_transpose(image, in_place=True)
         if image.mode in ("RGBA", "LA", "P"):
             image = image.convert("RGBA")
             flat = Image.new("RGB", image.size, "white")
@@ -35,7 +37,7 @@ def downscale_photo(
         elif image.mode != "RGB":
             image = image.convert("RGB")
         out = io.BytesIO()
-        image.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+        image.save(out, format="JPEG", quality=quality, optimize=True)
     return out.getvalue()
 
 

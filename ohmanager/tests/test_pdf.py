@@ -170,6 +170,20 @@ def test_downscale_photo_makes_a_small_upright_jpeg():
         assert result.getpixel((10, 10)) == (255, 255, 255)  # transparency laid over white
 
 
+def test_downscale_photo_turns_a_phone_photo_upright_and_drops_its_exif():
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; shown rotated 90° clockwise
+    exif[0x8825] = {2: (37.0, 33.0, 0.0)}  # GPSInfo: where it was taken
+    out = io.BytesIO()
+    Image.new("RGB", (3000, 1000), "blue").save(out, format="JPEG", exif=exif)
+
+    small = pdf.downscale_photo(out.getvalue())
+
+    with Image.open(io.BytesIO(small)) as result:
+        assert result.size == (400, 1200)
+        assert not result.getexif()
+
+
 def test_storage_files_serves_only_names_under_its_prefix(tmp_path):
     storage = FileSystemStorage(location=tmp_path / "media")
     storage.save("photos/a.jpg", io.BytesIO(b"jpeg bytes"))
