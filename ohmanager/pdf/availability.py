@@ -44,10 +44,18 @@ def _say_once(reason: str) -> None:
 
 @functools.cache
 def _import_error() -> str | None:
+    from PIL import ImageFile
+
+    # weasyprint.images sets Pillow's process-wide LOAD_TRUNCATED_IMAGES to True when it is
+    # imported; photo uploads must keep refusing truncated files (accounts.profiles.images)
+    # in the same process. The PDF embeds only photos we re-encoded, never truncated ones.
+    refuse_truncated = ImageFile.LOAD_TRUNCATED_IMAGES
     try:
         import weasyprint  # noqa: F401 - the import loads the system libraries
     except (ImportError, OSError) as error:
         return f"{type(error).__name__}: {error}"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = refuse_truncated
     return None
 
 

@@ -4,7 +4,6 @@ ones alike: the document itself, or 503 `pdf_unavailable` in the API's one error
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
-from ohmanager.exception_handler import error_body
 from ohmanager.exceptions import ServiceUnavailable
 
 
@@ -19,6 +18,10 @@ class PdfUnavailable(ServiceUnavailable):
 def pdf_unavailable_response(error: PdfUnavailable | None = None) -> JsonResponse:
     """503 with the same envelope the API's exception handler writes. No Retry-After: a
     missing system library does not come back by itself."""
+    # Imported here: the handler pulls in DRF, which needs the app registry; ohmanager.pdf is
+    # imported from AppConfig.ready and before django.setup() (bench, scripts).
+    from ohmanager.exception_handler import error_body
+
     error = error or PdfUnavailable()
     return JsonResponse(error_body(error.code, error.message), status=error.status_code)
 

@@ -157,6 +157,16 @@ def test_no_url_in_the_html_is_ever_fetched(httpserver, caplog):
         assert str(httpserver.port) not in message and "example.com" not in message, message
 
 
+@pytest.mark.pdf
+def test_rendering_leaves_truncated_uploads_refused():
+    from PIL import ImageFile
+
+    # WeasyPrint's import turns this process-wide switch on; photo uploads rely on it being off.
+    pdf.html_to_pdf(_card_html(), base_url=None, files=lambda name: None)
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
 def test_downscale_photo_makes_a_small_upright_jpeg():
     image = Image.new("RGBA", (3000, 1000), (255, 0, 0, 0))
     out = io.BytesIO()
