@@ -9,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ohmanager
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-services lint check-deploy audit migrate clean
+.PHONY: run test test-services lint check-deploy audit migrate pdf-deps clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -29,7 +29,22 @@ migrate: $(VENV)/.installed-run
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 
-run: migrate
+# The profile card's PDF needs Pango and a Korean font from the system (ohmanager.pdf). Best
+# effort, never fatal: installed where apt-get exists and we are root, else one line saying so.
+PDF_APT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum
+pdf-deps: $(VENV)/.installed-run
+	-@korean_font() { ! command -v dpkg-query >/dev/null 2>&1 || \
+		dpkg-query -W -f='$${Status}\n' fonts-nanum fonts-noto-cjk 2>/dev/null | grep -q "ok installed"; }; \
+	if $(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 && korean_font; then exit 0; fi; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing $(PDF_APT_PACKAGES) with apt-get (the card's PDF)"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			$(PDF_APT_PACKAGES) >/dev/null 2>&1 && exit 0; \
+	fi; \
+	echo "Note: the profile card's PDF answers 503 pdf_unavailable until Pango and a Korean font are installed ($(PDF_APT_PACKAGES)); everything else runs."
+
+run: pdf-deps migrate
 	$(MANAGE) setup_periodic_tasks
 	$(MANAGE) setup_staff_groups
 	$(MANAGE) load_demo_data

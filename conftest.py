@@ -13,6 +13,8 @@ import pytest
 from rest_framework.test import APIClient
 
 SERVICES_ENABLED = os.environ.get("OHMANAGER_SERVICES") == "1"
+# CI (.ci/run installs Pango and fonts-nanum) or the service run: a missing library is a failure.
+PDF_REQUIRED = SERVICES_ENABLED or bool(os.environ.get("CI"))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -20,6 +22,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     # `make test` deselects them; `make test-services` (and CI) provides them.
     if item.get_closest_marker("services") and not SERVICES_ENABLED:
         pytest.fail("needs PostgreSQL, Redis and a worker: run it with `make test-services`")
+    if item.get_closest_marker("pdf"):
+        from ohmanager.pdf import pdf_available
+
+        if not pdf_available():
+            message = (
+                "needs WeasyPrint's system libraries: apt-get install libpango-1.0-0 "
+                "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-nanum"
+            )
+            if PDF_REQUIRED:
+                pytest.fail(message)
+            pytest.skip(message)
 
 
 @pytest.fixture

@@ -390,6 +390,8 @@ LOGGING = {
         "boto3": {"level": "WARNING"},
         "s3transfer": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},
+        # Seven "Step n" lines per PDF rendered (ohmanager.pdf), a stylesheet's URL among them.
+        "weasyprint.progress": {"level": "WARNING"},
     },
 }
 
