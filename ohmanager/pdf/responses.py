@@ -4,13 +4,14 @@ ones alike: the document itself, or 503 `pdf_unavailable` in the API's one error
 from django.http import HttpResponse, JsonResponse
 from django.utils.http import content_disposition_header
 
-from ohmanager.exceptions import ServiceUnavailable
+from ohmanager.exceptions import ApplicationError
 
 
-class PdfUnavailable(ServiceUnavailable):
+class PdfUnavailable(ApplicationError):
     """Raised by html_to_pdf where it cannot render; DRF views answer it through the one
     exception handler, plain views with pdf_unavailable_response()."""
 
+    status_code = 503
     code = "pdf_unavailable"
     default_message = "The PDF cannot be made on this server right now; the card page works."
 
