@@ -187,7 +187,7 @@ def test_a_staff_edit_of_direct_only_is_kept_against_crawls() -> None:
     audition = Audition.objects.get(pk=result.audition_id)
     staff = Member.objects.create_user("staff@example.com", "a-long-password-1", is_staff=True)
 
-    services.audition_update(audition=audition, actor=staff, data={"apply_direct_only": False})
+    factories.staff_edit(audition, actor=staff, apply_direct_only=False)
     changed = read(POST.replace("본인이 직접", "꼭 본인이 직접"))
     services.audition_ingest_listing(listing=changed)
 
