@@ -1,6 +1,7 @@
 """Bearer JWT + server-side session: the API's one authentication class.
 
-simplejwt alone never checks an access token against anything (field notes: simplejwt #744),
+simplejwt alone never checks an access token against anything (simplejwt#744; see
+docs/architecture.md#traps),
 so logout and revocation would not bite until expiry. Here each request also loads the session
 the token names -- one primary-key query joined to the member -- and refuses it when revoked,
 expired, idle too long or owned by a member who is no longer active.

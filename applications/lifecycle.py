@@ -1,4 +1,4 @@
-"""The application lifecycle of the contract (api.md, Applications), as data:
+"""The application lifecycle of the contract (docs/architecture.md#the-contract), as data:
 
     applied → viewed → shortlisted → audition_scheduled → auditioned → callback → cast
 

@@ -1,4 +1,4 @@
-"""The list's query parameters (api.md): validated by django-filter, applied by the selector.
+"""The list's query parameters (the contract): validated by django-filter, applied by the selector.
 
 `q` and `status` are declared here for validation and the schema; the selector applies them,
 because search needs the database vendor and the default status filter applies without them.
@@ -76,7 +76,7 @@ class AuditionFilter(django_filters.FilterSet):
             # make an audition for a 45-year-old woman.
             roles = Q(audition_id=OuterRef("pk"))
             if gender == Gender.ANY:
-                # api.md: `any` means a role open to every gender, not "any role at all": an
+                # The contract: `any` means a role open to every gender, not "any role at all": an
                 # audition with a female and a male role but no `any` role is not listed.
                 roles &= Q(gender=Gender.ANY)
             elif gender:

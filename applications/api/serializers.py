@@ -96,7 +96,7 @@ class ApplicationOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices)
     is_final = serializers.SerializerMethodField()
     next_statuses = serializers.SerializerMethodField(
-        help_text="Statuses this application may move to next (the lifecycle of api.md)."
+        help_text="Statuses this application may move to next (the contract's lifecycle)."
     )
     audition_at = serializers.DateTimeField(allow_null=True)
     applied_at = serializers.DateTimeField()

@@ -1,8 +1,8 @@
-"""Output shapes of the audition API (api.md).
+"""Output shapes of the audition API (the contract, docs/architecture.md#the-contract).
 
 The declared fields document the shape for the OpenAPI schema; `to_representation` builds the
-same dict directly, because DRF's per-field machinery dominated the list's cost (field notes:
-"ModelSerializer field construction dominates serialisation cost"). test_api pins the shape.
+same dict directly, because DRF's per-field machinery dominated the list's cost
+(docs/architecture.md#traps, DRF speed). test_api pins the shape.
 """
 
 from datetime import date, datetime

@@ -1,4 +1,4 @@
-"""`GET auditions?gender=…` (api.md): `female`/`male` list auditions with a role open to that
+"""`GET auditions?gender=…` (the contract): `female`/`male` list auditions with a role open to that
 gender (its own or `any`); `any` lists auditions with a role open to every gender."""
 
 import pytest

@@ -322,7 +322,7 @@ class RunReporter:
     @classmethod
     def from_crawler(cls, crawler: Any) -> RunReporter:
         reporter = cls(crawler)
-        # Bound methods: signals keep weak references (field notes).
+        # Bound methods: signals keep weak references (docs/architecture.md#traps).
         crawler.signals.connect(reporter.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(reporter.response_received, signal=signals.response_received)
         crawler.signals.connect(reporter.spider_closed, signal=signals.spider_closed)

@@ -19,7 +19,7 @@ BOT_NAME = "ohmanager"
 SPIDER_MODULES = ["crawlers.scraper.spiders"]
 NEWSPIDER_MODULE = "crawlers.scraper.spiders"
 
-# --- Politeness (field notes: Scrapy inside Celery) ----------------------------------------
+# --- Politeness (docs/architecture.md#traps: Scrapy inside Celery) ---------------------------
 # An honest user agent: who we are and how to reach a person.
 USER_AGENT = (
     f"OhManagerBot/1.0 (+https://ohmanager.kr/bot; {django_settings.CRAWLER_CONTACT_EMAIL})"

@@ -92,7 +92,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A new PostgreSQL connection per request costs more than a list query (field notes):
+    # A new PostgreSQL connection per request costs more than a list query
+    # (docs/architecture.md#traps):
     # Django 5.1+'s psycopg pool keeps them open. Connect timeout keeps /readyz short.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(

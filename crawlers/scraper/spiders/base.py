@@ -95,7 +95,7 @@ class SourceSpider(scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> SourceSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        # A bound method, not a lambda: signals hold weak references (field notes).
+        # A bound method, not a lambda: signals hold weak references (docs/architecture.md#traps).
         crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
         return spider
 
