@@ -39,7 +39,7 @@ def upload(content: bytes, name: str = "photo.jpg", content_type: str = "image/j
     return SimpleUploadedFile(name, content, content_type=content_type)
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
+def png_chunk(kind: bytes, data: bytes) -> bytes:
     return (
         struct.pack(">I", len(data))
         + kind
@@ -63,7 +63,7 @@ def png_bomb(width: int = 20_000, height: int = 20_000) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
     return (
         b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", compressed)
-        + _png_chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", compressed)
+        + png_chunk(b"IEND", b"")
     )

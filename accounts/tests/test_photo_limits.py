@@ -25,7 +25,7 @@ from accounts import services as account_services
 from accounts.models import PHOTOS_MAX, Member, Photo
 from accounts.profiles import images
 from accounts.tests.factories import MemberFactory
-from accounts.tests.images import EXIF_ORIENTATION, _png_chunk, png_bomb, upload
+from accounts.tests.images import EXIF_ORIENTATION, png_bomb, png_chunk, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -86,9 +86,9 @@ def _header_only_png(width: int, height: int) -> bytes:
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + _png_chunk(b"IHDR", header)
-        + _png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
-        + _png_chunk(b"IEND", b"")
+        + png_chunk(b"IHDR", header)
+        + png_chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + png_chunk(b"IEND", b"")
     )
 
 
