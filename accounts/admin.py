@@ -146,6 +146,7 @@ class ProfileDisplay:
             (_("stale applications"), profile.notify_stale_applications),
             (_("saved-search alerts"), profile.notify_saved_search_alerts),
             (_("recommendations"), profile.notify_recommendations),
+            (_("card viewed"), profile.notify_card_viewed),
         ]
         return ", ".join(f"{name}: {'on' if on else 'off'}" for name, on in switches)
 

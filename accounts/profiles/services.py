@@ -41,6 +41,7 @@ PROFILE_FIELDS = frozenset(
         "notify_stale_applications",
         "notify_saved_search_alerts",
         "notify_recommendations",
+        "notify_card_viewed",
     }
 )
 CREDIT_FIELDS = frozenset({"title", "year", "kind", "role_name"})
