@@ -169,13 +169,20 @@ def card_view_record(*, link: CardLink, method: str, user_agent: str) -> bool:
     if not card_view_counts(method=method, user_agent=user_agent):
         return False
     now = timezone.now()
-    first = CardLink.objects.filter(pk=link.pk, first_viewed_at__isnull=True).update(
+    links = CardLink.objects.filter(pk=link.pk)
+    # The usual case first (a link seen before): one UPDATE. Then the first view's claim; a
+    # concurrent first view that lost the claim counts as a plain view after all.
+    if links.filter(first_viewed_at__isnull=False).update(
+        views=F("views") + 1, last_viewed_at=now
+    ):
+        return True
+    if links.filter(first_viewed_at__isnull=True).update(
         views=F("views") + 1, first_viewed_at=now, last_viewed_at=now
-    )
-    if not first:
-        CardLink.objects.filter(pk=link.pk).update(views=F("views") + 1, last_viewed_at=now)
-    elif link.kind == CardLink.Kind.APPLICATION:
-        _first_application_view(link=link, at=now)
+    ):
+        if link.kind == CardLink.Kind.APPLICATION:
+            _first_application_view(link=link, at=now)
+    else:
+        links.update(views=F("views") + 1, last_viewed_at=now)
     return True
 
 

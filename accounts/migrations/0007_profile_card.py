@@ -13,7 +13,9 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0006_member_admin_permissions'),
-        ('applications', '0003_application_admin_permissions'),
+        # The first applications migration is enough (Application exists there), so migrating
+        # applications back (its migration tests do) leaves this one applied.
+        ('applications', '0001_initial'),
     ]
 
     operations = [

@@ -197,3 +197,24 @@ def test_a_feed_token_reaches_no_line_of_gunicorn_or_the_app(server):
     assert any('"path": "/api/v1/calendar/[redacted].ics"' in line for line in written)
     assert any("Invalid request" in line and "[redacted]" in line for line in written)
     assert [line for line in written if token in line] == []
+
+
+def test_a_card_token_reaches_no_line_of_gunicorn_or_the_app(server):
+    token = secrets.token_urlsafe(32)
+    card = f"/c/{token}"
+
+    assert server.get(card).status == 404  # access log, request log (an unknown card)
+    assert server.get("/healthz", Referer=f"http://127.0.0.1{card}").status == 200
+    assert server.raw(f"GET {card}\r\n\r\n".encode()).status == 400  # "Invalid request"
+
+    def lines() -> list[str]:
+        return server.log.read_text(errors="replace").splitlines()
+
+    access = re.compile(r'"GET /c/\[redacted\] HTTP/1\.1" 404 ')
+    deadline = time.monotonic() + 10
+    while not any(access.search(line) for line in lines()):
+        assert time.monotonic() < deadline, "\n".join(lines()[-20:])
+        time.sleep(0.1)
+    written = lines()
+    assert any('"path": "/c/[redacted]"' in line for line in written)
+    assert [line for line in written if token in line] == []
