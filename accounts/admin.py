@@ -20,6 +20,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
+from accounts.cards.admin import CardLinkInline, MediaLinkInline
 from accounts.models import (
     EmailMessage,
     Member,
@@ -178,6 +179,7 @@ class ProfileAdmin(ProfileDisplay, admin.ModelAdmin):
     ordering = ("-updated_at",)
     fields = ("member", *ProfileDisplay.fields)
     readonly_fields = ("member", *ProfileDisplay.readonly_fields)
+    inlines = (MediaLinkInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made at activation
@@ -315,7 +317,7 @@ class MemberAdmin(UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups", "user_permissions")
-    inlines = (ProfileInline, SessionInline)
+    inlines = (ProfileInline, SessionInline, CardLinkInline)
     actions = ("suspend", "reactivate")
 
     # --- Who may act on whom ----------------------------------------------------------------

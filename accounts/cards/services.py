@@ -172,9 +172,7 @@ def card_view_record(*, link: CardLink, method: str, user_agent: str) -> bool:
     links = CardLink.objects.filter(pk=link.pk)
     # The usual case first (a link seen before): one UPDATE. Then the first view's claim; a
     # concurrent first view that lost the claim counts as a plain view after all.
-    if links.filter(first_viewed_at__isnull=False).update(
-        views=F("views") + 1, last_viewed_at=now
-    ):
+    if links.filter(first_viewed_at__isnull=False).update(views=F("views") + 1, last_viewed_at=now):
         return True
     if links.filter(first_viewed_at__isnull=True).update(
         views=F("views") + 1, first_viewed_at=now, last_viewed_at=now

@@ -179,3 +179,19 @@ def make_other(db):
         return login(other.email).client()
 
     return make
+
+
+def test_the_list_is_cursor_paginated_oldest_first(client):
+    urls = [f"https://vimeo.com/{n}" for n in (11, 22, 33)]
+    for url in urls:
+        client.post(MEDIA, {"kind": "reel", "url": url}, format="json")
+
+    first = client.get(MEDIA, {"page_size": 2}).json()
+    second = client.get(first["next"]).json()
+
+    assert [item["url"] for item in first["results"] + second["results"]] == urls
+    assert second["next"] is None
+    assert client.get(MEDIA, {"page_size": 0}).status_code == 400
+    assert client.get(MEDIA, {"page_size": "x"}).status_code == 400
+    assert client.get(MEDIA, {"cursor": "not-a-cursor"}).status_code == 404
+    assert client.get(MEDIA, {"cursor": "", "page_size": ""}).status_code == 200

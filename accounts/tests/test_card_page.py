@@ -483,3 +483,21 @@ def test_birth_date_is_used_only_on_the_seoul_date():
     assert age_on(date(1998, 3, 14), date(2026, 3, 14)) == 28
     assert age_on(date(2000, 2, 29), date(2026, 2, 28)) == 25
     assert age_on(None, date(2026, 1, 1)) is None
+
+
+def test_staff_see_media_and_card_links_read_only(performer, audition, admin_client):
+    member, client = performer
+    _add_parts(client)
+    issue(client)
+    _application_link(member, audition)
+
+    member_page = admin_client.get(f"/admin/accounts/member/{member.pk}/change/")
+    profile_page = admin_client.get(f"/admin/accounts/profile/{member.profile.pk}/change/")
+
+    assert member_page.status_code == 200 and profile_page.status_code == 200
+    assert 'id="card_links-group"' in _text(member_page)
+    assert 'id="media_links-group"' in _text(profile_page)
+    assert f"https://youtu.be/{YT_ID}" in _text(profile_page)
+    for link in CardLink.objects.filter(member=member):
+        assert link.token_hash not in _text(member_page)
+        assert link.sealed_token not in _text(member_page)

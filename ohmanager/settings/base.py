@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
         "ApplyMethodEnum": "auditions.models.ApplyMethod",
         "ApplicationStatusEnum": "applications.models.Status",
         "ApplicationKindEnum": "applications.models.Application.Kind",
+        "MediaKindEnum": "accounts.models.MediaLink.Kind",
         # What performers see of an audition's status (auditions.selectors.display_status).
         "AuditionStatusEnum": ["open", "closed", "expired"],
     },
