@@ -20,9 +20,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
-from accounts.cards.admin import CardLinkInline, MediaLinkInline
 from accounts.models import (
+    CardLink,
     EmailMessage,
+    MediaLink,
     Member,
     MemberSession,
     Photo,
@@ -59,6 +60,36 @@ class SessionInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
     ordering = ("-created_at",)
     show_change_link = True
+
+
+class MediaLinkInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A profile's video links (issue #16), on the profile's page."""
+
+    model = MediaLink
+    fields = ("kind", "url", "title", "duration_s", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class CardLinkInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A member's card links and their views, on the member's page; no form of the token."""
+
+    model = CardLink
+    fields = (
+        "kind",
+        "application",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "views",
+        "first_viewed_at",
+        "last_viewed_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-created_at",)
 
 
 def _thumbnail(photo: Photo, size: int = 96) -> str:

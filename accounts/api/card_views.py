@@ -5,14 +5,14 @@ Validate, call one service, answer with an output serializer. Another member's m
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import card_serializers as s
-from accounts.api.profile_views import INVALID, NOT_FOUND, UUID_REGEX
+from accounts.api.owned import INVALID, OwnedObjectViewSet, owned_object_schema
 from accounts.cards import selectors, services
 from accounts.models import MediaLink
 from ohmanager.exceptions import NotFound
@@ -30,47 +30,25 @@ class MediaPage(CursorPage):
 
 
 @extend_schema(tags=["me"])
-class MediaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
+@owned_object_schema(s.MediaInput, s.MediaOutput, invalid=MEDIA_INVALID)
+class MediaViewSet(OwnedObjectViewSet):
     serializer_class = s.MediaOutput
+    input_class = s.MediaInput
     pagination_class = MediaPage
-    lookup_value_regex = UUID_REGEX
-    filter_backends: list[Any] = []
 
     def get_queryset(self):  # DRF hook
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return MediaLink.objects.none()
         return selectors.media_list_own(member_id=self.request.user.pk)
 
-    @extend_schema(request=s.MediaInput, responses={201: s.MediaOutput, 400: MEDIA_INVALID})
-    def create(self, request: Request) -> Response:
-        data = s.MediaInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        link = services.media_create(member=request.user, **data.validated_data)
-        return Response(s.MediaOutput(link).data, status=status.HTTP_201_CREATED)
+    def create_own(self, member: Any, **fields: Any) -> MediaLink:
+        return services.media_create(member=member, **fields)
 
-    @extend_schema(
-        request=s.MediaInput, responses={200: s.MediaOutput, 400: MEDIA_INVALID, 404: NOT_FOUND}
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        return self._update(request, pk, partial=False)
+    def update_own(self, member: Any, pk: str, **fields: Any) -> MediaLink:
+        return services.media_update(member=member, media_id=pk, **fields)
 
-    @extend_schema(
-        request=s.MediaInput, responses={200: s.MediaOutput, 400: MEDIA_INVALID, 404: NOT_FOUND}
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self._update(request, pk, partial=True)
-
-    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
-        data = s.MediaInput(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        link = services.media_update(member=request.user, media_id=pk, **data.validated_data)
-        return Response(s.MediaOutput(link).data)
-
-    @extend_schema(responses={204: None, 404: NOT_FOUND})
-    def destroy(self, request: Request, pk: str) -> Response:
-        services.media_delete(member=request.user, media_id=pk)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_own(self, member: Any, pk: str) -> None:
+        services.media_delete(member=member, media_id=pk)
 
 
 def _card_body(link: Any, url: str) -> dict[str, Any]:

@@ -19,8 +19,9 @@ from accounts.cards import selectors, tokens
 from accounts.cards.visitors import is_machine
 from accounts.emails import TEMPLATES as EMAIL_TEMPLATES
 from accounts.emails import email_enqueue
-from accounts.models import MEDIA_LINKS_MAX, CardLink, MediaLink, Member, Profile
-from ohmanager.exceptions import InvalidInput, NotFound
+from accounts.models import MEDIA_LINKS_MAX, CardLink, MediaLink, Member
+from accounts.profiles.services import owned_object_save, profile_lock
+from ohmanager.exceptions import InvalidInput
 
 logger = logging.getLogger("accounts.cards")
 
@@ -37,41 +38,22 @@ EMAIL_TEMPLATES.add(CARD_VIEWED_TEMPLATE)
 # --- Media links ----------------------------------------------------------------------------
 
 
-def _profile_locked(*, member_id: object) -> Profile:
-    """The member's profile, locked: the media count is checked under this lock."""
-    profile = Profile.objects.select_for_update().filter(member_id=member_id).first()
-    if profile is None:
-        raise NotFound("This account has no profile.", code="profile_not_found")
-    return profile
-
-
-def _media_save(link: MediaLink) -> MediaLink:
-    link.full_clean()
-    link.save()
-    return link
-
-
 @transaction.atomic
 def media_create(
     *, member: Member, kind: str, url: str, title: str = "", duration_s: int | None = None
 ) -> MediaLink:
-    profile = _profile_locked(member_id=member.pk)
+    profile = profile_lock(member_id=member.pk)
     if profile.media_links.count() >= MEDIA_LINKS_MAX:
         message = f"A profile has at most {MEDIA_LINKS_MAX} media links. Delete one first."
         raise InvalidInput(message, code="media_limit_reached", fields={"url": [message]})
     link = MediaLink(profile=profile, kind=kind, url=url, title=title, duration_s=duration_s)
-    return _media_save(link)
+    return owned_object_save(link, {}, allowed=MEDIA_FIELDS)
 
 
 @transaction.atomic
 def media_update(*, member: Member, media_id: uuid.UUID, **fields: Any) -> MediaLink:
-    unknown = set(fields) - MEDIA_FIELDS
-    if unknown:
-        raise ValueError(f"not media link fields: {sorted(unknown)}")
     link = selectors.media_get_own(member_id=member.pk, media_id=media_id)
-    for name, value in fields.items():
-        setattr(link, name, value)
-    return _media_save(link)
+    return owned_object_save(link, fields, allowed=MEDIA_FIELDS)
 
 
 @transaction.atomic
