@@ -2,6 +2,8 @@
 
 import email
 import email.policy
+import io
+import logging
 import os
 import socket
 import threading
@@ -199,3 +201,26 @@ def s3_storage(_moto_server, settings) -> S3Server:
     # Django's setting_changed handler drops the cached storages, so default_storage follows.
     settings.STORAGES = storages
     return S3Server(endpoint_url=_moto_server, bucket=bucket, client=client)
+
+
+@pytest.fixture
+def configured_log() -> Iterator[io.StringIO]:
+    """What the handlers settings.LOGGING attached to the root logger write, at DEBUG (with
+    their filters: the secret-redacting one among them)."""
+    root = logging.getLogger()
+    handlers = [
+        h
+        for h in root.handlers
+        if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
+    ]
+    assert handlers, "settings.LOGGING's handlers are not on the root logger"
+    buffer = io.StringIO()
+    streams = [h.setStream(buffer) for h in handlers]
+    level = root.level
+    root.setLevel(logging.DEBUG)
+    try:
+        yield buffer
+    finally:
+        root.setLevel(level)
+        for handler, stream in zip(handlers, streams, strict=True):
+            handler.setStream(stream)

@@ -4,8 +4,9 @@ it. Workers, binding and timeouts stay on their command lines.
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
-# Security review #13.8: access and error lines never carry a calendar feed token, whatever
-# access_log_format says (the Dockerfile logs gunicorn's default format to stdout).
+# Security review #13.8: access and error lines never carry a calendar feed or profile card
+# token (ohmanager.redaction), whatever access_log_format says (the Dockerfile logs gunicorn's
+# default format to stdout).
 logger_class = "ohmanager.gunicorn_hooks.RedactingLogger"
 
 # Security review #13.11: gunicorn's limits sit above the app's (ohmanager.limits: URL 4096

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import (
+    CardLink,
+    MediaLink,
     Member,
     MemberSession,
     Photo,
@@ -48,6 +50,36 @@ class SessionInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
     ordering = ("-created_at",)
     show_change_link = True
+
+
+class MediaLinkInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A profile's video links (issue #16), on the profile's page."""
+
+    model = MediaLink
+    fields = ("kind", "url", "title", "duration_s", "created_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class CardLinkInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A member's card links and their views, on the member's page; no form of the token."""
+
+    model = CardLink
+    fields = (
+        "kind",
+        "application",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "views",
+        "first_viewed_at",
+        "last_viewed_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ("-created_at",)
 
 
 def _thumbnail(photo: Photo, size: int = 96) -> str:
@@ -136,6 +168,7 @@ class ProfileDisplay:
             (_("stale applications"), profile.notify_stale_applications),
             (_("saved-search alerts"), profile.notify_saved_search_alerts),
             (_("recommendations"), profile.notify_recommendations),
+            (_("card viewed"), profile.notify_card_viewed),
         ]
         return ", ".join(f"{name}: {'on' if on else 'off'}" for name, on in switches)
 
@@ -167,6 +200,7 @@ class ProfileAdmin(ProfileDisplay, admin.ModelAdmin):
     ordering = ("-updated_at",)
     fields = ("member", *ProfileDisplay.fields)
     readonly_fields = ("member", *ProfileDisplay.readonly_fields)
+    inlines = (MediaLinkInline,)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # made at activation
@@ -304,7 +338,7 @@ class MemberAdmin(UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups", "user_permissions")
-    inlines = (ProfileInline, SessionInline)
+    inlines = (ProfileInline, SessionInline, CardLinkInline)
     actions = ("suspend", "reactivate")
 
     # --- Who may act on whom ----------------------------------------------------------------

@@ -218,6 +218,10 @@ class Profile(models.Model):
     notify_recommendations = models.BooleanField(
         default=True, help_text=_("Email me auditions recommended for my profile.")
     )
+    notify_card_viewed = models.BooleanField(
+        default=True,
+        help_text=_("Email me when a poster first opens the profile card of my application."),
+    )
     # Every file of the member lives under this prefix of the default storage (local or S3).
     storage_prefix = models.CharField(max_length=80, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -370,3 +374,117 @@ class VerificationCode(models.Model):
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} code for {self.member_id}"
 
+
+# --- Profile card (issue #16): media links and the card's secret links ----------------------
+
+MEDIA_LINKS_MAX = 20
+MEDIA_URL_MAX_LENGTH = 500
+MEDIA_TITLE_MAX_LENGTH = 200
+# A reel is minutes; a full recorded play is a few hours. Past 6 h is a typo.
+MEDIA_DURATION_MAX_S = 6 * 60 * 60
+
+
+def validate_media_url(value: str) -> None:
+    # Imported here: accounts.cards imports these models.
+    from accounts.cards.hosts import media_url_check
+
+    media_url_check(value)
+
+
+class MediaLink(models.Model):
+    """A video or audio link of the profile (reel, self-tape ...), on a known host only
+    (accounts.cards.hosts): the card shows it as a link, with a thumbnail where the host's URL
+    pattern gives one. At most MEDIA_LINKS_MAX per profile."""
+
+    class Kind(models.TextChoices):
+        REEL = "reel", _("Reel")
+        SELF_TAPE = "self_tape", _("Self-tape")
+        MONOLOGUE = "monologue", _("Monologue")
+        MUSIC = "music", _("Music")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="media_links")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    url = models.CharField(max_length=MEDIA_URL_MAX_LENGTH, validators=[validate_media_url])
+    title = models.CharField(max_length=MEDIA_TITLE_MAX_LENGTH, blank=True)
+    duration_s = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MEDIA_DURATION_MAX_S)],
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=["profile", "created_at"], name="media_profile_created")]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+    def clean(self) -> None:
+        super().clean()
+        self.url = self.url.strip()
+        self.title = " ".join(self.title.split())
+
+
+class CardLink(models.Model):
+    """A secret link to the member's profile card (`/c/<token>`): the general one the member
+    shares (at most one live), or one per e-mail application, so that a view tells which
+    poster opened it. The token is stored hashed for the lookup, and sealed (encrypted with a
+    key derived from SECRET_KEY) so the app can show the member her link again; see
+    accounts.cards.tokens. Rotating revokes the old row and makes a new one, so an old URL
+    is dead at once while its view counts stay on record."""
+
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("General")
+        APPLICATION = "application", _("Application")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="card_links")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    application = models.ForeignKey(
+        "applications.Application",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="card_links",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sealed_token = models.TextField(editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    views = models.PositiveIntegerField(default=0)
+    first_viewed_at = models.DateTimeField(null=True, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(kind="general", revoked_at__isnull=True),
+                name="one_live_general_card_link",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(kind="application", revoked_at__isnull=True),
+                name="one_live_card_link_per_application",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="general", application__isnull=True)
+                    | models.Q(kind="application", application__isnull=False)
+                ),
+                name="card_link_application_iff_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["member", "kind"], name="card_link_member_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} card link of {self.member_id}"
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

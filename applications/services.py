@@ -169,7 +169,7 @@ def application_move(
     *,
     application_id: UUID,
     status: str,
-    actor: Member,
+    actor: Member | None,
     by: str,
     note: str = "",
     audition_at: datetime | None = None,
@@ -178,7 +178,8 @@ def application_move(
 
     `by` is who acts: the member (only their own applications; for in-app ones only a
     withdrawal, since casting decides those) or staff (in-app applications only: an external
-    one is the member's own record).
+    one is the member's own record), or the system (no actor: e.g. the first view of an
+    application's profile card, accounts.cards.services).
     """
     if status not in Status.values:
         raise InvalidInput(fields={"status": [f"Unknown status {status!r}."]})

@@ -42,6 +42,7 @@ TEMPLATES = {
     "reminder_deadline",  # applications/selectors.py
     "reminder_schedule",  # applications/selectors.py
     "reminder_stale",  # applications/selectors.py
+    "card_viewed",  # accounts/cards/services.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.

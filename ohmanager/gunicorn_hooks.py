@@ -2,7 +2,8 @@
 
 - `RedactingLogger`: gunicorn's logger with `ohmanager.redaction.RedactSecretsFilter` on its
   access and error loggers, so an access line (`%(r)s`, `%(U)s`, a Referer...) or an
-  "Invalid request" warning never carries a calendar feed token, whatever the format.
+  "Invalid request" warning never carries a calendar feed or profile card token, whatever
+  the format.
 - `install_json_errors()`: the answers gunicorn writes itself, before Django sees the request
   (a request line or header past gunicorn's limits, a malformed request), use the API's error
   envelope instead of gunicorn's HTML page. The app refuses over-long URLs and headers first,

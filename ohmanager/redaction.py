@@ -1,8 +1,9 @@
 """Secrets that travel in URLs never reach a log line (security review #13.8).
 
 The calendar feed's URL is its only credential (`/api/v1/calendar/<token>.ics`: calendar apps
-cannot send a header), so every path that could carry it is rewritten to
-`calendar/[redacted]` before a handler writes it: the request log's message and `path`,
+cannot send a header), and so is a profile card's (`/c/<token>`, opened by a poster's
+browser), so every path that could carry one is rewritten to `calendar/[redacted]` or
+`/c/[redacted]` before a handler writes it: the request log's message and `path`,
 Django's "Not Found: <path>" warnings, gunicorn's access and error lines
 (ohmanager/gunicorn_hooks.py). `RedactSecretsFilter` is attached to every handler in
 settings.LOGGING (a handler's filters also see records that propagate from child loggers,
@@ -18,6 +19,12 @@ REDACTED = "[redacted]"
 # `.ics` suffix, a query or a closing quote end the match. Case-insensitive: a mistyped
 # `Calendar/` still carries a live token.
 _CALENDAR_TOKEN = re.compile(r"(calendar(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECASE)
+# The profile card's link (`/c/<token>`, issue #16) is a secret URL too, opened by whoever the
+# member sent it to. `c` must be a whole path segment (after a slash, its encoded form, the
+# start, a space, a quote or `=`), so `/music/...` or `/abc/...` are left alone.
+_CARD_TOKEN = re.compile(
+    r"((?:^|(?<=[/\s\"'=])|(?<=%2f))c(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECASE
+)
 
 # LogRecord's own attributes; any other attribute is an `extra=` field a logger added.
 _RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
@@ -28,8 +35,9 @@ _RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__d
 
 
 def redact(text: str) -> str:
-    """`text` with every calendar feed token replaced by `[redacted]`."""
-    return _CALENDAR_TOKEN.sub(rf"\1{REDACTED}", text)
+    """`text` with every calendar feed and profile card token replaced by `[redacted]`."""
+    text = _CALENDAR_TOKEN.sub(rf"\1{REDACTED}", text)
+    return _CARD_TOKEN.sub(rf"\1{REDACTED}", text)
 
 
 class RedactSecretsFilter(logging.Filter):

@@ -36,6 +36,7 @@ NOTIFICATIONS = {
     "stale_applications": "notify_stale_applications",
     "saved_search_alerts": "notify_saved_search_alerts",
     "recommendations": "notify_recommendations",
+    "card_viewed": "notify_card_viewed",
 }
 
 
@@ -90,6 +91,7 @@ class NotificationsOutput(serializers.Serializer):
     stale_applications = StrictBooleanField(source="notify_stale_applications")
     saved_search_alerts = StrictBooleanField(source="notify_saved_search_alerts")
     recommendations = StrictBooleanField(source="notify_recommendations")
+    card_viewed = StrictBooleanField(source="notify_card_viewed")
 
 
 class ProfileOutput(serializers.Serializer):
@@ -131,6 +133,8 @@ class NotificationsInput(serializers.Serializer):
     stale_applications = StrictBooleanField(required=False)
     saved_search_alerts = StrictBooleanField(required=False)
     recommendations = StrictBooleanField(required=False)
+    # The first time a poster opens the profile card of one of my e-mail applications.
+    card_viewed = StrictBooleanField(required=False)
 
 
 class ProfileUpdateInput(serializers.Serializer):

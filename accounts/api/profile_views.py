@@ -5,7 +5,7 @@ member's id is a 404."""
 from typing import Any
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
@@ -14,17 +14,20 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api import profile_serializers as s
+from accounts.api.owned import (
+    INVALID,
+    NOT_FOUND,
+    UUID_REGEX,
+    OwnedObjectViewSet,
+    owned_object_schema,
+)
 from accounts.models import Credit
 from accounts.profiles import images, selectors, services
 from ohmanager.pagination import CursorPage
 from ohmanager.throttling import UserRateThrottle
 
-# A UUID, hyphens optional: anything else is not a photo or credit id and answers 404, not 400.
-UUID_REGEX = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 # Multipart framing around the file (boundaries, part headers): generous, still far below 1 MB.
 MULTIPART_OVERHEAD_BYTES = 64 * 1024
-NOT_FOUND = OpenApiResponse(description="Not found, or not yours.")
-INVALID = OpenApiResponse(description="Validation error (envelope with `fields`).")
 
 
 class PhotoUploadThrottle(UserRateThrottle):
@@ -112,44 +115,22 @@ class CreditPage(CursorPage):
 
 
 @extend_schema(tags=["me"])
-class FilmographyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
+@owned_object_schema(s.CreditInput, s.CreditOutput)
+class FilmographyViewSet(OwnedObjectViewSet):
     serializer_class = s.CreditOutput
+    input_class = s.CreditInput
     pagination_class = CreditPage
-    lookup_value_regex = UUID_REGEX
-    filter_backends: list[Any] = []
 
     def get_queryset(self):  # DRF hook
         if getattr(self, "swagger_fake_view", False):  # schema generation has no member
             return Credit.objects.none()
         return selectors.credit_list_own(member_id=self.request.user.pk)
 
-    @extend_schema(request=s.CreditInput, responses={201: s.CreditOutput, 400: INVALID})
-    def create(self, request: Request) -> Response:
-        data = s.CreditInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        credit = services.credit_create(member=request.user, **data.validated_data)
-        return Response(s.CreditOutput(credit).data, status=status.HTTP_201_CREATED)
+    def create_own(self, member: Any, **fields: Any) -> Credit:
+        return services.credit_create(member=member, **fields)
 
-    @extend_schema(
-        request=s.CreditInput, responses={200: s.CreditOutput, 400: INVALID, 404: NOT_FOUND}
-    )
-    def update(self, request: Request, pk: str) -> Response:
-        return self._update(request, pk, partial=False)
+    def update_own(self, member: Any, pk: str, **fields: Any) -> Credit:
+        return services.credit_update(member=member, credit_id=pk, **fields)
 
-    @extend_schema(
-        request=s.CreditInput, responses={200: s.CreditOutput, 400: INVALID, 404: NOT_FOUND}
-    )
-    def partial_update(self, request: Request, pk: str) -> Response:
-        return self._update(request, pk, partial=True)
-
-    def _update(self, request: Request, pk: str, *, partial: bool) -> Response:
-        data = s.CreditInput(data=request.data, partial=partial)
-        data.is_valid(raise_exception=True)
-        credit = services.credit_update(member=request.user, credit_id=pk, **data.validated_data)
-        return Response(s.CreditOutput(credit).data)
-
-    @extend_schema(responses={204: None, 404: NOT_FOUND})
-    def destroy(self, request: Request, pk: str) -> Response:
-        services.credit_delete(member=request.user, credit_id=pk)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_own(self, member: Any, pk: str) -> None:
+        services.credit_delete(member=member, credit_id=pk)

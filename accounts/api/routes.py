@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import profile_views, views
+from accounts.api import card_views, profile_views, views
 
 
 def register(router: SimpleRouter) -> list[URLPattern]:
@@ -11,6 +11,7 @@ def register(router: SimpleRouter) -> list[URLPattern]:
     router.register("auth/sessions", views.SessionViewSet, basename="session")
     router.register("me/photos", profile_views.PhotoViewSet, basename="me-photo")
     router.register("me/filmography", profile_views.FilmographyViewSet, basename="me-credit")
+    router.register("me/media", card_views.MediaViewSet, basename="me-media")
     return [
         path("auth/signup", views.SignupView.as_view(), name="auth-signup"),
         path("auth/verify", views.VerifyView.as_view(), name="auth-verify"),
@@ -29,4 +30,5 @@ def register(router: SimpleRouter) -> list[URLPattern]:
         ),
         path("me", views.MeView.as_view(), name="me"),
         path("me/profile", profile_views.ProfileView.as_view(), name="me-profile"),
+        path("me/card", card_views.CardLinkView.as_view(), name="me-card"),
     ]

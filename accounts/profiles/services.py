@@ -7,12 +7,12 @@ objects (a task), so a rolled-back request never loses a file.
 
 import secrets
 import uuid
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import CREDITS_MAX, PHOTOS_MAX, Credit, Member, Photo, Profile
 from accounts.profiles import images, selectors
@@ -41,13 +41,16 @@ PROFILE_FIELDS = frozenset(
         "notify_stale_applications",
         "notify_saved_search_alerts",
         "notify_recommendations",
+        "notify_card_viewed",
     }
 )
 CREDIT_FIELDS = frozenset({"title", "year", "kind", "role_name"})
+_Owned = TypeVar("_Owned", bound=models.Model)
 
 
-def _profile_lock(*, member_id: object) -> Profile:
-    """Locks the member's profile row: photo count and primary flag change under this lock."""
+def profile_lock(*, member_id: object) -> Profile:
+    """Locks the member's profile row: the counts of photos, credits and media links (and the
+    primary flag) change under this lock."""
     profile = Profile.objects.select_for_update().filter(member_id=member_id).first()
     if profile is None:
         raise NotFound("This account has no profile.", code="profile_not_found")
@@ -64,7 +67,7 @@ def profile_update(*, member: Member, email_language: str | None = None, **field
     unknown = set(fields) - PROFILE_FIELDS
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
-    profile = _profile_lock(member_id=member.pk)
+    profile = profile_lock(member_id=member.pk)
     for name, value in fields.items():
         if name == "gender" and value is None:
             value = ""
@@ -101,7 +104,7 @@ def photo_upload(*, member: Member, upload: UploadedFile) -> Photo:
         raise _photo_limit_reached()
     processed = images.photo_process(upload=upload)
 
-    profile = _profile_lock(member_id=member.pk)
+    profile = profile_lock(member_id=member.pk)
     existing = profile.photos.count()
     if existing >= PHOTOS_MAX:
         raise _photo_limit_reached()
@@ -150,7 +153,7 @@ def member_files_delete(*, names: list[str]) -> int:
 def photo_delete(*, photo: Photo) -> None:
     """Deletes a photo (the member's own, or staff removing an inappropriate one). If it was the
     primary photo, the oldest remaining one becomes primary. The objects go after the commit."""
-    profile = _profile_lock(member_id=photo.profile.member_id)
+    profile = profile_lock(member_id=photo.profile.member_id)
     photo = Photo.objects.filter(pk=photo.pk, profile=profile).first()
     if photo is None:
         return  # already gone: deleting twice is not an error for staff
@@ -173,7 +176,7 @@ def photo_delete_own(*, member: Member, photo_id: uuid.UUID) -> None:
 
 @transaction.atomic
 def photo_set_primary(*, member: Member, photo_id: uuid.UUID) -> Photo:
-    profile = _profile_lock(member_id=member.pk)
+    profile = profile_lock(member_id=member.pk)
     photo = selectors.photo_get_own(member_id=member.pk, photo_id=photo_id)
     if not photo.is_primary:
         # Unset first: the partial unique index allows one primary per profile at any moment.
@@ -186,33 +189,35 @@ def photo_set_primary(*, member: Member, photo_id: uuid.UUID) -> Photo:
 # --- Filmography ----------------------------------------------------------------------------
 
 
-def _credit_save(credit: Credit) -> Credit:
-    credit.full_clean()
-    credit.save()
-    return credit
+def owned_object_save(obj: _Owned, fields: dict[str, Any], *, allowed: frozenset[str]) -> _Owned:
+    """Sets `fields` on one of a profile's objects (a credit, a media link), validated by the
+    model (`full_clean`), and saves it. A name outside `allowed` is a bug, not input."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"not {type(obj).__name__} fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 @transaction.atomic
 def credit_create(
     *, member: Member, title: str, year: int, kind: str, role_name: str = ""
 ) -> Credit:
-    profile = _profile_lock(member_id=member.pk)
+    profile = profile_lock(member_id=member.pk)
     if profile.credits.count() >= CREDITS_MAX:
         message = f"A filmography has at most {CREDITS_MAX} credits."
         raise InvalidInput(message, code="credit_limit_reached")
     credit = Credit(profile=profile, title=title, year=year, kind=kind, role_name=role_name)
-    return _credit_save(credit)
+    return owned_object_save(credit, {}, allowed=CREDIT_FIELDS)
 
 
 @transaction.atomic
 def credit_update(*, member: Member, credit_id: uuid.UUID, **fields: Any) -> Credit:
-    unknown = set(fields) - CREDIT_FIELDS
-    if unknown:
-        raise ValueError(f"not credit fields: {sorted(unknown)}")
     credit = selectors.credit_get_own(member_id=member.pk, credit_id=credit_id)
-    for name, value in fields.items():
-        setattr(credit, name, value)
-    return _credit_save(credit)
+    return owned_object_save(credit, fields, allowed=CREDIT_FIELDS)
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ def test_a_new_profile_is_empty_and_zero_percent_complete(client):
         "stale_applications": True,
         "saved_search_alerts": True,
         "recommendations": True,
+        "card_viewed": True,
     }
     assert body["completeness"]["percent"] == 0
     assert "photos" in body["completeness"]["missing"]

@@ -3,9 +3,6 @@ its hash alone, the member sees it only in the answer that issued it, and no log
 it (the request log and every handler settings.LOGGING configures)."""
 
 import hashlib
-import io
-import logging
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -26,28 +23,6 @@ def _issue(client) -> str:
     url = created.json()["url"]
     assert url.startswith(FEED_PREFIX) and url.endswith(".ics")
     return url.removeprefix(FEED_PREFIX).removesuffix(".ics")
-
-
-@pytest.fixture
-def configured_log() -> Iterator[io.StringIO]:
-    """What the handlers settings.LOGGING attached to the root logger write, at DEBUG."""
-    root = logging.getLogger()
-    handlers = [
-        h
-        for h in root.handlers
-        if isinstance(h, logging.StreamHandler) and not type(h).__module__.startswith("_pytest")
-    ]
-    assert handlers, "settings.LOGGING's handlers are not on the root logger"
-    buffer = io.StringIO()
-    streams = [h.setStream(buffer) for h in handlers]
-    level = root.level
-    root.setLevel(logging.DEBUG)
-    try:
-        yield buffer
-    finally:
-        root.setLevel(level)
-        for handler, stream in zip(handlers, streams, strict=True):
-            handler.setStream(stream)
 
 
 def test_the_row_holds_the_tokens_hash_and_not_the_token(client, performer):

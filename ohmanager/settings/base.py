@@ -22,6 +22,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-insecure-3x!l0cal-only-ch
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+# Where the site answers on the internet: the links we hand out (profile cards, /c/<token>)
+# and e-mail are built on it, since a task has no request to read the host from.
+PUBLIC_BASE_URL = env.str("OHMANAGER_PUBLIC_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -288,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "ApplyMethodEnum": "auditions.models.ApplyMethod",
         "ApplicationStatusEnum": "applications.models.Status",
         "ApplicationKindEnum": "applications.models.Application.Kind",
+        "MediaKindEnum": "accounts.models.MediaLink.Kind",
         # What performers see of an audition's status (auditions.selectors.display_status).
         "AuditionStatusEnum": ["open", "closed", "expired"],
     },

@@ -35,6 +35,9 @@ _require(
     bool(ALLOWED_HOSTS) and "*" not in ALLOWED_HOSTS,
     "DJANGO_ALLOWED_HOSTS must list the site's host names.",
 )
+# Card links (/c/<token>) carry a secret: only ever handed out over https.
+PUBLIC_BASE_URL = env.str("OHMANAGER_PUBLIC_URL", default=f"https://{ALLOWED_HOSTS[0]}")
+_require(PUBLIC_BASE_URL.startswith("https://"), "OHMANAGER_PUBLIC_URL must be an https URL.")
 
 # TLS ends at the load balancer, which says so in X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

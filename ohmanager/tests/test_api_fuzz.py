@@ -51,6 +51,11 @@ BUSINESS_RULE_400 = [
     "DELETE /api/v1/me",
     "PATCH /api/v1/me/profile",
     "POST /api/v1/me/photos",
+    # A media link's URL must be https on a known video host (accounts.cards.hosts): host and
+    # path rules a JSON Schema string does not state.
+    "POST /api/v1/me/media",
+    "PUT /api/v1/me/media/{id}",
+    "PATCH /api/v1/me/media/{id}",
 ]
 
 CONFIG = SchemathesisConfig.from_dict(
@@ -76,6 +81,22 @@ CONFIG = SchemathesisConfig.from_dict(
                 },
             }
             for name in BUSINESS_RULE_400
+        ]
+        + [
+            # A false positive of the harness on this operation's seed: schemathesis' negative
+            # case drops the required Authorization header (which every call adds back) and a
+            # `cursor` value that vanishes when serialised, leaving `?page_size=`, a valid
+            # request, answered 200. Its twin `GET me/filmography` (same parameters) draws
+            # other cases. Every other check still runs here; unpaginated and bad-cursor cases
+            # are covered by accounts/tests/test_card_media.py.
+            {
+                "include-name": "GET /api/v1/me/media",
+                "checks": {
+                    "negative_data_rejection": {
+                        "expected-statuses": ["200", "400", "401", "404", "429"]
+                    }
+                },
+            }
         ],
     }
 )

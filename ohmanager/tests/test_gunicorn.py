@@ -175,6 +175,21 @@ def test_a_malformed_request_gets_the_envelope(server):
     _envelope(answer, 400, "bad_request")
 
 
+def _log_once_written(server, access_line: str) -> list[str]:
+    """The server's log lines, once the access line matching `access_line` is in (gunicorn
+    writes it after the answer, so wait up to 10 s)."""
+
+    def lines() -> list[str]:
+        return server.log.read_text(errors="replace").splitlines()
+
+    access = re.compile(access_line)
+    deadline = time.monotonic() + 10
+    while not any(access.search(line) for line in lines()):
+        assert time.monotonic() < deadline, "\n".join(lines()[-20:])
+        time.sleep(0.1)
+    return lines()
+
+
 def test_a_feed_token_reaches_no_line_of_gunicorn_or_the_app(server):
     token = secrets.token_urlsafe(32)
     feed = f"/api/v1/calendar/{token}.ics"
@@ -185,15 +200,20 @@ def test_a_feed_token_reaches_no_line_of_gunicorn_or_the_app(server):
     # no protocol: gunicorn's "Invalid request" warning quotes the whole request line
     assert server.raw(f"GET {feed}\r\n\r\n".encode()).status == 400
 
-    def lines() -> list[str]:
-        return server.log.read_text(errors="replace").splitlines()
-
-    access = re.compile(r'"GET /api/v1/calendar/\[redacted\]\.ics HTTP/1\.1" 404 ')
-    deadline = time.monotonic() + 10
-    while not any(access.search(line) for line in lines()):
-        assert time.monotonic() < deadline, "\n".join(lines()[-20:])
-        time.sleep(0.1)
-    written = lines()
+    written = _log_once_written(server, r'"GET /api/v1/calendar/\[redacted\]\.ics HTTP/1\.1" 404 ')
     assert any('"path": "/api/v1/calendar/[redacted].ics"' in line for line in written)
     assert any("Invalid request" in line and "[redacted]" in line for line in written)
+    assert [line for line in written if token in line] == []
+
+
+def test_a_card_token_reaches_no_line_of_gunicorn_or_the_app(server):
+    token = secrets.token_urlsafe(32)
+    card = f"/c/{token}"
+
+    assert server.get(card).status == 404  # access log, request log (an unknown card)
+    assert server.get("/healthz", Referer=f"http://127.0.0.1{card}").status == 200
+    assert server.raw(f"GET {card}\r\n\r\n".encode()).status == 400  # "Invalid request"
+
+    written = _log_once_written(server, r'"GET /c/\[redacted\] HTTP/1\.1" 404 ')
+    assert any('"path": "/c/[redacted]"' in line for line in written)
     assert [line for line in written if token in line] == []

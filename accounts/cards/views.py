@@ -1,0 +1,90 @@
+"""`/c/<token>`: the profile card page a poster opens. Server-rendered, no JWT, no script.
+
+One HTML response plus the images: the CSS is inline, allowed by its hash in a strict
+Content-Security-Policy (no script at all, images only from here, the photo storage and the
+video thumbnails' host). Not for search engines (`noindex`, header and meta), not cached
+anywhere (the photo URLs in it are presigned and short-lived), and no Referer leaves it (the
+token is in the URL). Every token that does not open a live card gets the same plain 404.
+"""
+
+import base64
+import hashlib
+from functools import cache
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+from django.views.decorators.http import require_safe
+
+from accounts.cards import hosts, selectors, services
+from accounts.cards.selectors import Card
+from accounts.models import CardLink
+from ohmanager.exceptions import NotFound
+
+CSS_TEMPLATE = "cards/card.css"
+
+
+@cache
+def card_css() -> tuple[str, str]:
+    """The card's stylesheet and its CSP source (`'sha256-...'`), computed once."""
+    css = get_template(CSS_TEMPLATE).template.source
+    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
+    return css, f"'sha256-{digest}'"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else "'self'"
+
+
+def _csp(card: Card | None) -> str:
+    images = {"'self'"}
+    if card is not None:
+        images.update(_origin(photo.url) for photo in card.photos)
+        images.update(_origin(photo.thumbnail_url) for photo in card.photos)
+        if any(media.thumbnail_url for media in card.media):
+            images.update(hosts.THUMBNAIL_ORIGINS)
+    return "; ".join(
+        (
+            "default-src 'none'",
+            f"style-src {card_css()[1]}",
+            f"img-src {' '.join(sorted(images))}",
+            "base-uri 'none'",
+            "form-action 'none'",
+            "frame-ancestors 'none'",
+        )
+    )
+
+
+def _protected(response: HttpResponse, card: Card | None) -> HttpResponse:
+    response["Content-Security-Policy"] = _csp(card)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _not_found() -> HttpResponse:
+    # The same bytes for every dead token: bilingual, nothing that tells the cases apart.
+    body = render_to_string("cards/not_found.html", {"css": card_css()[0]})
+    return _protected(HttpResponse(body, status=404), None)
+
+
+@require_safe
+def card_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = selectors.card_link_get_live(token=token)
+    except NotFound:
+        return _not_found()
+    # LocaleMiddleware chose it from Accept-Language (ko when none matches).
+    language = "en" if translation.get_language() == "en" else "ko"
+    card = selectors.card_data(
+        link.member, language=language, for_application=link.kind == CardLink.Kind.APPLICATION
+    )
+    services.card_view_record(
+        link=link, method=request.method, user_agent=request.headers.get("User-Agent", "")
+    )
+    with translation.override(language):
+        body = render_to_string("cards/card.html", {"card": card, "css": card_css()[0]})
+    return _protected(HttpResponse(body), card)
