@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.cards.views import card_page
+from accounts.cards.views import card_page, card_pdf
 from ohmanager import admin_login, views
 
 admin.site.site_header = "Oh Manager"
@@ -21,8 +21,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     # The profile card a poster opens (HTML, no JWT): the token is the URL's only credential.
-    # No dot in it, so `/c/<token>.pdf` stays free for the PDF of the same card.
+    # No dot in a token: `/c/<token>.pdf` is the PDF of the same card.
     re_path(r"^c/(?P<token>[^/.]+)$", card_page, name="card-page"),
+    re_path(r"^c/(?P<token>[^/.]+)\.pdf$", card_pdf, name="card-pdf"),
 ]
 # `make run` keeps member files on local disk; serve them there so photo URLs open. `static()`
 # adds nothing unless DEBUG is on, and production keeps them in a private S3 bucket.

@@ -8,10 +8,12 @@ token is in the URL). Every token that does not open a live card gets the same p
 """
 
 import base64
+import dataclasses
 import hashlib
 from functools import cache
 from urllib.parse import urlsplit
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
@@ -20,6 +22,7 @@ from django.views.decorators.http import require_safe
 from accounts.cards import hosts, selectors, services
 from accounts.cards.selectors import Card
 from accounts.models import CardLink
+from ohmanager import pdf
 from ohmanager.exceptions import NotFound
 
 CSS_TEMPLATE = "cards/card.css"
@@ -71,12 +74,7 @@ def _not_found() -> HttpResponse:
     return _protected(HttpResponse(body, status=404), None)
 
 
-@require_safe
-def card_page(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        link = selectors.card_link_get_live(token=token)
-    except NotFound:
-        return _not_found()
+def _card_for(request: HttpRequest, link: CardLink) -> Card:
     # LocaleMiddleware chose it from Accept-Language (ko when none matches).
     language = "en" if translation.get_language() == "en" else "ko"
     card = selectors.card_data(
@@ -85,6 +83,54 @@ def card_page(request: HttpRequest, token: str) -> HttpResponse:
     services.card_view_record(
         link=link, method=request.method, user_agent=request.headers.get("User-Agent", "")
     )
-    with translation.override(language):
-        body = render_to_string("cards/card.html", {"card": card, "css": card_css()[0]})
-    return _protected(HttpResponse(body), card)
+    return card
+
+
+def _card_html(card: Card) -> str:
+    with translation.override(card.language):
+        return render_to_string("cards/card.html", {"card": card, "css": card_css()[0]})
+
+
+@require_safe
+def card_page(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = selectors.card_link_get_live(token=token)
+    except NotFound:
+        return _not_found()
+    card = _card_for(request, link)
+    return _protected(HttpResponse(_card_html(card)), card)
+
+
+def _embedded(card: Card) -> Card:
+    """The card with its photos named by storage key: the PDF embeds their bytes through the
+    renderer's local-only fetcher (presigned URLs would be refused as network fetches)."""
+    photos = tuple(
+        dataclasses.replace(photo, url=photo.image_name, thumbnail_url=photo.thumbnail_name)
+        for photo in card.photos
+    )
+    return dataclasses.replace(card, photos=photos)
+
+
+# Rendering takes a few hundred milliseconds: not inside the request's transaction.
+@transaction.non_atomic_requests
+@require_safe
+def card_pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The same card as a PDF (same template, photos embedded, a Korean font from the system);
+    a view like the page's. 503 `pdf_unavailable` where WeasyPrint's libraries are missing."""
+    try:
+        link = selectors.card_link_get_live(token=token)
+    except NotFound:
+        return _not_found()
+    if not pdf.pdf_available():
+        return pdf.pdf_unavailable_response()
+    card = _card_for(request, link)
+    try:
+        body = pdf.html_to_pdf(
+            _card_html(_embedded(card)), base_url=None, files=pdf.storage_files()
+        )
+    except pdf.PdfUnavailable as error:
+        return pdf.pdf_unavailable_response(error)
+    response = pdf.pdf_response(body, filename=f"{card.display_name or 'profile'}.pdf")
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, no-store"
+    return response
