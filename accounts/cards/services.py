@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from cryptography.fernet import InvalidToken
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -78,9 +79,14 @@ def _issue(**fields: Any) -> CardLinkIssued:
     return CardLinkIssued(link=link, url=tokens.card_url(token))
 
 
-def card_link_url(link: CardLink) -> str:
-    """The link's URL, opened from its sealed token (accounts.cards.tokens)."""
-    return tokens.card_url(tokens.card_token_open(link.sealed_token))
+def card_link_url(link: CardLink) -> str | None:
+    """The link's URL, opened from its sealed token (accounts.cards.tokens); None when it was
+    sealed under a SECRET_KEY that is gone (rotated without SECRET_KEY_FALLBACKS)."""
+    try:
+        return tokens.card_url(tokens.card_token_open(link.sealed_token))
+    except InvalidToken:
+        logger.warning("card link %s: its sealed token no longer opens", link.pk)
+        return None
 
 
 @transaction.atomic
@@ -113,8 +119,11 @@ def card_link_for_application(application: Any) -> tuple[CardLink, str]:
     """The application's own card link, made on first use (the e-mail send flow calls this):
     a view of it is attributable to that application's poster. No expiry. Idempotent."""
     existing = selectors.card_link_get_for_application(application_id=application.pk)
-    if existing is not None:
-        return existing, card_link_url(existing)
+    url = card_link_url(existing) if existing is not None else None
+    if existing is not None and url is not None:
+        return existing, url
+    if existing is not None:  # unreadable: replace it
+        CardLink.objects.filter(pk=existing.pk).update(revoked_at=timezone.now())
     try:
         issued = _issue(
             member_id=application.member_id,
@@ -123,9 +132,10 @@ def card_link_for_application(application: Any) -> tuple[CardLink, str]:
         )
     except IntegrityError:  # a concurrent call made it first
         existing = selectors.card_link_get_for_application(application_id=application.pk)
-        if existing is None:
+        url = card_link_url(existing) if existing is not None else None
+        if existing is None or url is None:
             raise
-        return existing, card_link_url(existing)
+        return existing, url
     return issued.link, issued.url
 
 

@@ -126,3 +126,21 @@ def test_card_needs_a_login():
     assert APIClient().get(CARD).status_code == 401
     assert APIClient().post(CARD, {}, format="json").status_code == 401
     assert APIClient().delete(CARD).status_code == 401
+
+
+def test_after_a_key_rotation_without_fallback_get_says_none_and_post_makes_one(client, settings):
+    issue(client)
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    settings.SECRET_KEY_FALLBACKS = []
+
+    assert client.get(CARD).status_code == 404
+    created = issue(client)
+    assert client.get(CARD).json()["url"] == created["url"]
+
+
+def test_after_a_key_rotation_with_the_old_key_as_fallback_the_url_still_shows(client, settings):
+    created = issue(client)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+
+    assert client.get(CARD).json()["url"] == created["url"]
