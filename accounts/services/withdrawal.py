@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import (
+    CardLink,
     Member,
     Profile,
     VerificationCode,
@@ -33,6 +34,8 @@ def member_withdraw(*, member: Member, password: str) -> None:
     member = Member.objects.select_for_update().get(pk=member.pk)
     sessions_revoke_all(member=member, reason="withdrawal")
     VerificationCode.objects.filter(member=member).delete()
+    # Her card links die with the account (not only behind the page's status check).
+    CardLink.objects.filter(member=member).delete()
     # Unsent mail to the old address is dropped; sent rows keep no address.
     member_emails_forget(member_id=member.pk)
     Profile.objects.filter(member=member).delete()

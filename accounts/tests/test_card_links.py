@@ -11,9 +11,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts import services as account_services
 from accounts.models import CardLink
 from accounts.tests.card_support import CARD, card_path, fill_profile, issue, open_card
 from accounts.tests.conftest import login
+from accounts.tests.factories import PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,14 @@ def test_after_a_key_rotation_with_the_old_key_as_fallback_the_url_still_shows(c
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
 
     assert client.get(CARD).json()["url"] == created["url"]
+
+
+def test_a_withdrawal_deletes_the_members_card_links():
+    member = MemberFactory()
+    account_services.profile_prepare(member=member)
+    issue(login(member.email).client())
+    assert CardLink.objects.filter(member=member).exists()
+
+    account_services.member_withdraw(member=member, password=PASSWORD)
+
+    assert not CardLink.objects.filter(member=member).exists()
