@@ -74,16 +74,18 @@ def _not_found() -> HttpResponse:
     return _protected(HttpResponse(body, status=404), None)
 
 
-def _card_for(request: HttpRequest, link: CardLink) -> Card:
+def _card_for(link: CardLink) -> Card:
     # LocaleMiddleware chose it from Accept-Language (ko when none matches).
     language = "en" if translation.get_language() == "en" else "ko"
-    card = selectors.card_data(
+    return selectors.card_data(
         link.member, language=language, for_application=link.kind == CardLink.Kind.APPLICATION
     )
+
+
+def _view_record(request: HttpRequest, link: CardLink) -> None:
     services.card_view_record(
         link=link, method=request.method, user_agent=request.headers.get("User-Agent", "")
     )
-    return card
 
 
 def _card_html(card: Card) -> str:
@@ -97,7 +99,8 @@ def card_page(request: HttpRequest, token: str) -> HttpResponse:
         link = selectors.card_link_get_live(token=token)
     except NotFound:
         return _not_found()
-    card = _card_for(request, link)
+    card = _card_for(link)
+    _view_record(request, link)
     return _protected(HttpResponse(_card_html(card)), card)
 
 
@@ -123,13 +126,14 @@ def card_pdf(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found()
     if not pdf.pdf_available():
         return pdf.pdf_unavailable_response()
-    card = _card_for(request, link)
+    card = _card_for(link)
     try:
         body = pdf.html_to_pdf(
             _card_html(_embedded(card)), base_url=None, files=pdf.storage_files()
         )
     except pdf.PdfUnavailable as error:
         return pdf.pdf_unavailable_response(error)
+    _view_record(request, link)  # only a PDF that was served counts
     response = pdf.pdf_response(body, filename=f"{card.display_name or 'profile'}.pdf")
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, no-store"
