@@ -314,10 +314,11 @@ class MemberAdmin(UserAdmin):
     form = MemberChangeForm
     ordering = ("-date_joined",)
     list_display = ("email", "status", "language", "is_staff", "date_joined", "last_login")
-    list_filter = ("status", "is_staff", "language")
+    list_filter = ("status", "is_staff", "language", "email_sending_paused")
     search_fields = ("email",)
     readonly_fields = (
         "id",
+        "email_sending_paused",  # through the pause/resume actions
         "date_joined",
         "last_login",
         "created_at",
@@ -326,7 +327,7 @@ class MemberAdmin(UserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("id", "email")}),
-        (_("Account"), {"fields": ("status", "language")}),
+        (_("Account"), {"fields": ("status", "language", "email_sending_paused")}),
         (
             _("Back office"),
             {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
@@ -339,7 +340,7 @@ class MemberAdmin(UserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups", "user_permissions")
     inlines = (ProfileInline, SessionInline, CardLinkInline)
-    actions = ("suspend", "reactivate")
+    actions = ("suspend", "reactivate", "pause_sending", "resume_sending")
 
     # --- Who may act on whom ----------------------------------------------------------------
 
@@ -410,6 +411,34 @@ class MemberAdmin(UserAdmin):
         members = self._members_to_act_on(request, queryset)
         done = sum(services.member_suspend(member=member) for member in members)
         self.message_user(request, _("%d member(s) suspended.") % done, messages.SUCCESS)
+
+    def has_pause_email_sending_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.pause_email_sending")
+
+    @admin.action(
+        description=_("Pause e-mail applications (bounces or complaints)"),
+        permissions=["pause_email_sending"],
+    )
+    def pause_sending(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        done = 0
+        for member in self._members_to_act_on(request, queryset):
+            if services.member_sending_pause(member=member):
+                self.log_change(request, member, "Paused e-mail applications")
+                done += 1
+        self.message_user(
+            request, _("E-mail applications paused for %d member(s).") % done, messages.SUCCESS
+        )
+
+    @admin.action(description=_("Resume e-mail applications"), permissions=["pause_email_sending"])
+    def resume_sending(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:
+        done = 0
+        for member in self._members_to_act_on(request, queryset):
+            if services.member_sending_resume(member=member):
+                self.log_change(request, member, "Resumed e-mail applications")
+                done += 1
+        self.message_user(
+            request, _("E-mail applications resumed for %d member(s).") % done, messages.SUCCESS
+        )
 
     @admin.action(description=_("Reactivate suspended members"), permissions=["suspend_member"])
     def reactivate(self, request: HttpRequest, queryset: QuerySet[Member]) -> None:

@@ -71,6 +71,13 @@ class Member(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("staff"), default=False, help_text=_("Can sign in to the back office.")
     )
+    # Set by staff when a member's e-mail applications bounce or are reported: she can still
+    # record applications, but the platform sends nothing on her behalf (applications.sending).
+    email_sending_paused = models.BooleanField(
+        _("e-mail applications paused"),
+        default=False,
+        help_text=_("The platform sends no e-mail application on this member's behalf."),
+    )
     date_joined = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -87,7 +94,10 @@ class Member(AbstractBaseUser, PermissionsMixin):
         verbose_name_plural = _("members")
         # The admin's suspend/reactivate actions: narrower than change_member, which edits the
         # whole record (see accounts/admin.py and ohmanager/staff_groups.py).
-        permissions = [("suspend_member", "Can suspend and reactivate members")]
+        permissions = [
+            ("suspend_member", "Can suspend and reactivate members"),
+            ("pause_email_sending", "Can pause and resume a member's e-mail applications"),
+        ]
 
     def __str__(self) -> str:
         return self.email

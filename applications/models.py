@@ -35,6 +35,8 @@ class Application(models.Model):
         # applied on the source site and tracks it here themselves.
         IN_APP = "in_app", _("In the app")
         EXTERNAL = "external", _("On the source site")
+        # Sent for the member to the address in the post (applications.sending); she tracks it.
+        EMAIL = "email", _("By e-mail, sent by the app")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey(
@@ -84,6 +86,49 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} → {self.audition_id} ({self.status})"
+
+
+class ApplicationEmail(models.Model):
+    """The e-mail an application sent, as it was sent: subject, body, the attachment's name and
+    size, and the card as it stood (like an in-app application's snapshot), with the delivery's
+    outcome copied from the outbox (emails.signals.email_outcome), which purges its rows after
+    a month. One per application; the limits count these rows."""
+
+    class Delivery(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="sent_email", primary_key=True
+    )
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # From the post, never typed by the member: the platform is no open relay. The limit per
+    # address compares it case-blind, so one poster counts once however the post spells it.
+    to_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_size = models.PositiveIntegerField(null=True, blank=True)
+    card_snapshot = models.JSONField(default=dict, blank=True)
+    outbox = models.ForeignKey(
+        "emails.EmailMessage", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.QUEUED)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    delivery_detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["member", "created_at"], name="app_email_member_day"),
+            models.Index(
+                fields=["member", "to_email", "created_at"], name="app_email_member_address"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.to_email} ({self.delivery})"
 
 
 class ApplicationEvent(models.Model):

@@ -27,8 +27,11 @@ LIST_ORDERING = ("-last_activity_at", "-id")
 
 
 def application_list(*, member: Member) -> QuerySet[Application]:
-    """The member's applications with their audition and role: one query, however many."""
-    return Application.objects.filter(member=member).select_related("audition", "role")
+    """The member's applications with their audition, role and sent e-mail: one query, however
+    many."""
+    return Application.objects.filter(member=member).select_related(
+        "audition", "role", "sent_email"
+    )
 
 
 def application_get_own(*, member: Member, application_id: UUID) -> Application:

@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Member
-from applications import lifecycle
+from applications import lifecycle, sending
 from applications.models import (
     Application,
+    ApplicationEmail,
     ApplicationEvent,
     CalendarFeed,
     ReminderSent,
@@ -88,11 +89,15 @@ def application_create(
     role_id: UUID | None = None,
     message: str = "",
     external: bool = False,
+    send: bool = False,
+    photo_ids: list[UUID] | None = None,
+    media_ids: list[UUID] | None = None,
 ) -> Application:
-    """Applies (in the app) or records an application made on the source site.
+    """Applies (in the app), records an application made on the source site, or (`send`)
+    e-mails the poster for the member (applications.sending).
 
-    An audition that only takes applications elsewhere (email, external site, phone) is always
-    tracked as external. Closed, expired and past-deadline auditions are 410.
+    An audition that only takes applications elsewhere (email, external site, phone) is
+    otherwise tracked as external. Closed, expired and past-deadline auditions are 410.
     """
     audition = Audition.objects.filter(pk=audition_id, status__in=Audition.PUBLIC_STATUSES).first()
     if audition is None:
@@ -110,15 +115,22 @@ def application_create(
         if role is None:
             message_ = "This role does not belong to the audition."
             raise InvalidInput(message_, code="invalid_role", fields={"role": [message_]})
+    address = sending.send_checks(member=member, audition=audition) if send else ""
 
-    in_app = audition.apply_method == ApplyMethod.IN_APP and not external
+    in_app = audition.apply_method == ApplyMethod.IN_APP and not external and not send
+    if send:
+        kind, note = Application.Kind.EMAIL, "Sent by e-mail through the app"
+    elif in_app:
+        kind, note = Application.Kind.IN_APP, "Applied in the app"
+    else:
+        kind, note = Application.Kind.EXTERNAL, "Applied on the source site"
     now = timezone.now()
     application = Application(
         member=member,
         audition=audition,
         role=role,
         role_name=role.name if role else "",
-        kind=Application.Kind.IN_APP if in_app else Application.Kind.EXTERNAL,
+        kind=kind,
         message=message.strip(),
         status=Status.APPLIED,
         applied_at=now,
@@ -135,9 +147,17 @@ def application_create(
         from_status="",
         actor_kind=Actor.MEMBER,
         actor=member,
-        note="Applied in the app" if in_app else "Applied on the source site",
+        note=note,
         at=now,
     )
+    if send:
+        sending.application_email_send(
+            application=application,
+            member=member,
+            address=address,
+            photo_ids=photo_ids,
+            media_ids=media_ids,
+        )
     if in_app:
         snapshot, copied = snapshot_take(member=member, application_id=application.pk)
         try:
@@ -148,6 +168,15 @@ def application_create(
                 default_storage.delete(name)
             raise
     return application
+
+
+@transaction.atomic
+def application_emails_forget(*, member_id: UUID) -> int:
+    """A withdrawal: the copies of her e-mail applications lose what was hers (the subject and
+    body name her, the card is her profile). The rows stay, their recipients and times only."""
+    return ApplicationEmail.objects.filter(member_id=member_id).update(
+        subject="", body="", attachment_name="", card_snapshot={}
+    )
 
 
 # --- Track ----------------------------------------------------------------------------------

@@ -13,7 +13,9 @@ once the message is sent.
 import base64
 import json
 import logging
+import smtplib
 from datetime import datetime, timedelta
+from email.utils import formataddr, parseaddr
 from typing import Any
 from uuid import UUID
 
@@ -28,8 +30,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.models import Member
+from emails.attachments import Attachment, attachments_build
 from emails.models import EmailMessage
 from emails.selectors import email_outbox_stale_ids
+from emails.signals import email_outcome
 
 logger = logging.getLogger("emails.services")
 
@@ -43,6 +47,7 @@ TEMPLATES = {
     "reminder_schedule",  # applications/selectors.py
     "reminder_stale",  # applications/selectors.py
     "card_viewed",  # accounts/cards/services.py
+    "application_email",  # applications/sending.py: a member's application to a poster
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.
@@ -91,8 +96,16 @@ def email_enqueue(
     language: str = DEFAULT_LANGUAGE,
     member: Member | None = None,
     context: dict[str, Any] | None = None,
+    from_name: str = "",
+    reply_to: str = "",
+    cc: str = "",
+    attachments: list[dict[str, Any]] | None = None,
 ) -> EmailMessage:
-    """Records the message and sends it once the surrounding transaction commits."""
+    """Records the message and sends it once the surrounding transaction commits.
+
+    `from_name` is the display name on the platform's own address (mail on a member's behalf
+    never uses her address as From: receiving servers would reject it as spoofed under DMARC);
+    `attachments` are specs of emails.attachments, built when the mail is sent."""
     from emails.tasks import email_deliver  # tasks import this module
 
     if template not in TEMPLATES:
@@ -105,6 +118,10 @@ def email_enqueue(
         language=language,
         member=member,
         sealed_context=email_context_seal(context),
+        from_name=" ".join(from_name.split())[:100],
+        reply_to=reply_to,
+        cc=cc,
+        attachments=attachments or [],
     )
     message.full_clean()
     message.save()
@@ -149,40 +166,121 @@ def email_render(*, template: str, language: str, context: dict[str, Any]) -> tu
     return " ".join(subject.split()), text, html
 
 
+def _from_address(from_name: str) -> str:
+    if not from_name:
+        return settings.DEFAULT_FROM_EMAIL
+    platform_name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((f"{from_name} ({platform_name or 'Oh Manager'})", address))
+
+
+def _mail(message: EmailMessage, attachments: list[Attachment]) -> EmailMultiAlternatives:
+    subject, text, html = email_render(
+        template=message.template,
+        language=message.language,
+        context=email_context_open(message.sealed_context),
+    )
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=_from_address(message.from_name),
+        to=[message.to_email],
+        cc=[message.cc] if message.cc else None,
+        reply_to=[message.reply_to] if message.reply_to else None,
+        headers={"X-Ohmanager-Message-Id": str(message.id)},
+    )
+    mail.attach_alternative(html, "text/html")
+    for attachment in attachments:
+        mail.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return mail
+
+
+def smtp_refusal_detail(error: BaseException) -> str:
+    """The first line of what the server answered (`550 5.1.1 User unknown`), else of the
+    error; at most 300 characters."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused) and error.recipients:
+        code, answer = next(iter(error.recipients.values()))
+        error = smtplib.SMTPResponseException(code, answer)
+    if isinstance(error, smtplib.SMTPResponseException):
+        answer = error.smtp_error
+        if isinstance(answer, bytes):
+            answer = answer.decode("utf-8", "replace")
+        lines = str(answer).splitlines() or [""]
+        return f"{error.smtp_code} {lines[0]}".strip()[:300]
+    lines = str(error).splitlines() or [type(error).__name__]
+    return (lines[0] or type(error).__name__)[:300]
+
+
+def smtp_refusal_is_permanent(error: BaseException) -> bool:
+    """A 5xx answer: retrying cannot help (unknown mailbox, rejected content). A 4xx answer, a
+    dropped connection or a timeout is worth retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return bool(error.recipients) and all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
+
+
+def _finish(message: EmailMessage, attachments: list[Attachment]) -> None:
+    message.status = EmailMessage.Status.SENT
+    message.sent_at = timezone.now()
+    message.attempts += 1
+    message.detail = ""
+    message.sealed_context = ""  # secrets leave the outbox once sent
+    message.save(update_fields=["status", "sent_at", "attempts", "detail", "sealed_context"])
+    email_outcome.send(
+        sender=EmailMessage,
+        message=message,
+        attachments=[(attachment.filename, attachment.size) for attachment in attachments],
+    )
+
+
+def _fail(message: EmailMessage, detail: str) -> None:
+    message.status = EmailMessage.Status.FAILED
+    message.failed_at = timezone.now()
+    message.detail = detail[:300]
+    message.sealed_context = ""
+    message.save(update_fields=["status", "failed_at", "attempts", "detail", "sealed_context"])
+    email_outcome.send(sender=EmailMessage, message=message, attachments=[])
+    logger.warning("email %s failed (%s): %s", message.pk, message.template, message.detail)
+
+
 def email_deliver(*, email_id: str) -> bool:
-    """Sends the message unless it was already sent; True if it went out now.
+    """Sends the message unless it was already sent or failed for good; True if it went out now.
 
     The row is locked for the whole send and marked sent in the same transaction, so a
     redelivered task waits for the first and then finds it sent. If the worker dies after the
     SMTP server accepted but before the commit, the redelivery sends again: at-least-once is
-    the best SMTP allows. An SMTP error rolls back and propagates so the task retries.
+    the best SMTP allows. A permanent refusal (5xx) marks the row failed with the server's
+    answer; any other SMTP error rolls back and propagates so the task retries, and the task
+    marks it failed once its retries are spent (`email_mark_failed`).
     """
     with transaction.atomic():
         message = EmailMessage.objects.select_for_update().filter(pk=email_id).first()
-        if message is None or message.status == EmailMessage.Status.SENT:
+        if message is None or message.status != EmailMessage.Status.QUEUED:
             return False
         if not message.to_email:  # anonymised by a withdrawal before it could be sent
             return False
-        subject, text, html = email_render(
-            template=message.template,
-            language=message.language,
-            context=email_context_open(message.sealed_context),
-        )
-        mail = EmailMultiAlternatives(
-            subject=subject,
-            body=text,
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[message.to_email],
-            headers={"X-Ohmanager-Message-Id": str(message.id)},
-        )
-        mail.attach_alternative(html, "text/html")
-        mail.send(fail_silently=False)
-        message.status = EmailMessage.Status.SENT
-        message.sent_at = timezone.now()
-        message.attempts += 1
-        message.sealed_context = ""  # secrets leave the outbox once sent
-        message.save(update_fields=["status", "sent_at", "attempts", "sealed_context"])
+        attachments = attachments_build(message.attachments)
+        try:
+            _mail(message, attachments).send(fail_silently=False)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as error:
+            if not smtp_refusal_is_permanent(error):
+                raise
+            message.attempts += 1
+            _fail(message, smtp_refusal_detail(error))
+            return False
+        _finish(message, attachments)
     logger.info("email %s sent (%s)", email_id, message.template)
+    return True
+
+
+@transaction.atomic
+def email_mark_failed(*, email_id: str, detail: str) -> bool:
+    """The task's retries are spent: the message is failed with the last error's first line.
+    False when it was sent (or failed) meanwhile."""
+    message = EmailMessage.objects.select_for_update().filter(pk=email_id).first()
+    if message is None or message.status != EmailMessage.Status.QUEUED:
+        return False
+    message.attempts += 1
+    _fail(message, detail)
     return True
 
 
@@ -196,10 +294,11 @@ def member_emails_forget(*, member_id: UUID) -> int:
 
 @transaction.atomic
 def sent_emails_purge(*, now: datetime) -> int:
-    """Housekeeping: drops sent messages, and ones a withdrawal left unsendable, older than
-    SENT_EMAIL_RETENTION. Returns how many rows were deleted."""
+    """Housekeeping: drops sent and failed messages, and ones a withdrawal left unsendable,
+    older than SENT_EMAIL_RETENTION. Returns how many rows were deleted."""
     deleted, _ = EmailMessage.objects.filter(
         Q(status=EmailMessage.Status.SENT, sent_at__lt=now - SENT_EMAIL_RETENTION)
+        | Q(status=EmailMessage.Status.FAILED, failed_at__lt=now - SENT_EMAIL_RETENTION)
         # left unsendable by a withdrawal (the address was blanked before the send)
         | Q(to_email="", created_at__lt=now - SENT_EMAIL_RETENTION)
     ).delete()

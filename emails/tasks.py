@@ -5,11 +5,23 @@ from datetime import timedelta
 from smtplib import SMTPException
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from emails import services
 
+
+class DeliveryTask(Task):
+    """A send whose retries are spent (or that failed otherwise) leaves its row `failed` with
+    the error's first line, instead of `queued` for ever."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        email_id = args[0] if args else kwargs.get("email_id")
+        if email_id:
+            services.email_mark_failed(email_id=email_id, detail=services.smtp_refusal_detail(exc))
+
+
 DELIVERY = {
+    "base": DeliveryTask,
     "autoretry_for": (SMTPException, OSError),
     "retry_backoff": True,  # 1 s, 2 s, 4 s ... between tries
     "retry_backoff_max": 10 * 60,

@@ -3,9 +3,10 @@ setup_staff_groups` writes them into django.contrib.auth's groups; give a staff 
 adding them to it in the admin (a superuser's job: only superusers set groups).
 
 Each group holds only what its work needs. Custom permissions narrower than a model's change
-permission (`accounts.suspend_member`, `auditions.merge_audition`, `crawlers.crawl_now`,
-`applications.move_application`) are declared in the models' `Meta.permissions` and required by
-the admin actions. No group may delete members, set flags or groups, or move applications.
+permission (`accounts.suspend_member`, `accounts.pause_email_sending`,
+`auditions.merge_audition`, `crawlers.crawl_now`, `applications.move_application`) are
+declared in the models' `Meta.permissions` and required by the admin actions. No group may
+delete members, set flags or groups, or move applications.
 """
 
 # The audition pages: edit a call and its roles, publish / hide / close it, read its listings
@@ -47,6 +48,7 @@ STAFF_GROUPS: dict[str, tuple[str, ...]] = {
     "support": (
         "accounts.view_member",
         "accounts.suspend_member",
+        "accounts.pause_email_sending",  # bounces and posters' complaints about a sender
         "accounts.view_membersession",
         "accounts.change_membersession",  # the sessions page's "revoke" action
     ),

@@ -32,6 +32,7 @@ class CardPhoto:
 
 @dataclass(frozen=True)
 class CardMedia:
+    id: str
     kind: str
     kind_label: str
     url: str
@@ -124,6 +125,7 @@ def _photo(photo: Photo) -> CardPhoto:
 
 def _media(link: MediaLink) -> CardMedia:
     return CardMedia(
+        id=str(link.pk),
         kind=link.kind,
         kind_label=labels.label(labels.MEDIA_KIND, link.kind),
         url=link.url,

@@ -89,6 +89,12 @@ def card_link_url(link: CardLink) -> str | None:
         return None
 
 
+def card_link_url_for_application(*, application_id: Any) -> str | None:
+    """The URL of an application's live card link (None without one): read-only."""
+    link = selectors.card_link_get_for_application(application_id=application_id)
+    return card_link_url(link) if link is not None else None
+
+
 @transaction.atomic
 def card_link_rotate(*, member: Member, expires_in_days: int | None) -> CardLinkIssued:
     """A new general link with the given expiry; the previous one (live or not) stops working

@@ -7,33 +7,20 @@ anywhere (the photo URLs in it are presigned and short-lived), and no Referer le
 token is in the URL). Every token that does not open a live card gets the same plain 404.
 """
 
-import base64
-import dataclasses
-import hashlib
-from functools import cache
 from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
 from accounts.cards import hosts, selectors, services
+from accounts.cards.render import card_css, card_html, card_pdf_bytes
 from accounts.cards.selectors import Card
 from accounts.models import CardLink
 from ohmanager import pdf
 from ohmanager.exceptions import NotFound
-
-CSS_TEMPLATE = "cards/card.css"
-
-
-@cache
-def card_css() -> tuple[str, str]:
-    """The card's stylesheet and its CSP source (`'sha256-...'`), computed once."""
-    css = get_template(CSS_TEMPLATE).template.source
-    digest = base64.b64encode(hashlib.sha256(css.encode()).digest()).decode()
-    return css, f"'sha256-{digest}'"
 
 
 def _origin(url: str) -> str:
@@ -88,11 +75,6 @@ def _view_record(request: HttpRequest, link: CardLink) -> None:
     )
 
 
-def _card_html(card: Card) -> str:
-    with translation.override(card.language):
-        return render_to_string("cards/card.html", {"card": card, "css": card_css()[0]})
-
-
 @require_safe
 def card_page(request: HttpRequest, token: str) -> HttpResponse:
     try:
@@ -101,17 +83,7 @@ def card_page(request: HttpRequest, token: str) -> HttpResponse:
         return _not_found()
     card = _card_for(link)
     _view_record(request, link)
-    return _protected(HttpResponse(_card_html(card)), card)
-
-
-def _embedded(card: Card) -> Card:
-    """The card with its photos named by storage key: the PDF embeds their bytes through the
-    renderer's local-only fetcher (presigned URLs would be refused as network fetches)."""
-    photos = tuple(
-        dataclasses.replace(photo, url=photo.image_name, thumbnail_url=photo.thumbnail_name)
-        for photo in card.photos
-    )
-    return dataclasses.replace(card, photos=photos)
+    return _protected(HttpResponse(card_html(card)), card)
 
 
 # Rendering takes a few hundred milliseconds: not inside the request's transaction.
@@ -128,9 +100,7 @@ def card_pdf(request: HttpRequest, token: str) -> HttpResponse:
         return pdf.pdf_unavailable_response()
     card = _card_for(link)
     try:
-        body = pdf.html_to_pdf(
-            _card_html(_embedded(card)), base_url=None, files=pdf.storage_files()
-        )
+        body = card_pdf_bytes(card)
     except pdf.PdfUnavailable as error:
         return pdf.pdf_unavailable_response(error)
     _view_record(request, link)  # only a PDF that was served counts

@@ -35,6 +35,8 @@ from accounts.services.housekeeping import (
 )
 from accounts.services.members import (
     member_reactivate,
+    member_sending_pause,
+    member_sending_resume,
     member_storage_prefix,
     member_suspend,
     member_update,
@@ -81,6 +83,8 @@ __all__ = [
     "code_email",
     "code_issue",
     "member_reactivate",
+    "member_sending_pause",
+    "member_sending_resume",
     "member_signup",
     "member_storage_prefix",
     "member_suspend",

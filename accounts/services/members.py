@@ -6,6 +6,7 @@ import uuid
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Member, Profile
 from accounts.services.sessions import sessions_revoke_all
@@ -61,3 +62,23 @@ def member_reactivate(*, member: Member) -> bool:
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["status", "updated_at"])
     return True
+
+
+@transaction.atomic
+def member_sending_pause(*, member: Member) -> bool:
+    """Stops e-mail applications on the member's behalf (bounces, a poster's complaint); True
+    when it changed anything."""
+    return bool(
+        Member.objects.filter(pk=member.pk, email_sending_paused=False).update(
+            email_sending_paused=True, updated_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def member_sending_resume(*, member: Member) -> bool:
+    return bool(
+        Member.objects.filter(pk=member.pk, email_sending_paused=True).update(
+            email_sending_paused=False, updated_at=timezone.now()
+        )
+    )

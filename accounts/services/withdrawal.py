@@ -24,6 +24,7 @@ def member_withdraw(*, member: Member, password: str) -> None:
     the email anonymised so the address can sign up again. The row stays (anonymous) so that
     other records pointing at it keep their integrity."""
     from accounts.tasks import purge_member_storage
+    from applications.services import application_emails_forget  # applications imports accounts
 
     if not member.check_password(password):
         raise InvalidInput(
@@ -38,6 +39,7 @@ def member_withdraw(*, member: Member, password: str) -> None:
     CardLink.objects.filter(member=member).delete()
     # Unsent mail to the old address is dropped; sent rows keep no address.
     member_emails_forget(member_id=member.pk)
+    application_emails_forget(member_id=member.pk)
     Profile.objects.filter(member=member).delete()
     member.email = f"withdrawn-{uuid.uuid4().hex}@withdrawn.invalid"
     member.status = Member.Status.WITHDRAWN

@@ -4,11 +4,19 @@ from typing import Any
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from accounts.cards.services import card_link_url_for_application
 from applications import lifecycle
-from applications.models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, Application, Status
+from applications.models import (
+    MESSAGE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    Application,
+    ApplicationEmail,
+    Status,
+)
+from applications.sending import PHOTOS_MAX
 from applications.snapshot import snapshot_photo_urls
 from auditions.models import ApplyMethod, Audition, Category
 from auditions.selectors import display_status
@@ -28,6 +36,37 @@ class ApplicationCreateInput(serializers.Serializer):
         default=False,
         help_text="true: you applied on the source site and are recording it here.",
     )
+    send = StrictBooleanField(
+        required=False,
+        default=False,
+        help_text="true: the app e-mails your application to the address in the post (an "
+        "audition whose `apply.method` is `email`), with your profile card.",
+    )
+    photos = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_empty=True,
+        max_length=PHOTOS_MAX,
+        help_text=f"With `send`: ids of your photos to include (at most {PHOTOS_MAX}); by "
+        "default the primary photo and the next two.",
+    )
+    media = serializers.ListField(
+        child=serializers.UUIDField(),
+        required=False,
+        allow_empty=True,
+        help_text="With `send`: ids of your media links to include; by default all of them.",
+    )
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["send"] and data["external"]:
+            raise serializers.ValidationError(
+                {"send": ["Either the app sends it (send) or you applied elsewhere (external)."]}
+            )
+        if not data["send"]:
+            for name in ("photos", "media"):
+                if name in data:
+                    raise serializers.ValidationError({name: ["Only with send: true."]})
+        return data
 
 
 class ApplicationStatusInput(serializers.Serializer):
@@ -86,6 +125,51 @@ class HistoryOutput(serializers.Serializer):
         return data
 
 
+class DeliveryOutput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ApplicationEmail.Delivery.choices, source="delivery")
+    at = serializers.DateTimeField(
+        source="delivered_at", allow_null=True, help_text="When it was sent, or failed."
+    )
+    detail = StrictCharField(
+        source="delivery_detail",
+        allow_null=True,
+        help_text="On a failure: the first line of the mail server's answer.",
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["detail"] = data["detail"] or None
+        return data
+
+
+class SentEmailOutput(serializers.Serializer):
+    to = StrictCharField(source="to_email")
+    subject = StrictCharField()
+    body = StrictCharField(help_text="The text part as sent (the card link left out).")
+    attachment = serializers.SerializerMethodField()
+    card = serializers.JSONField(
+        source="card_snapshot", help_text="The profile card as it was sent."
+    )
+
+    @extend_schema_field(
+        inline_serializer(
+            "SentAttachment",
+            {"name": serializers.CharField(), "size": serializers.IntegerField(allow_null=True)},
+            allow_null=True,
+        )
+    )
+    def get_attachment(self, copy: ApplicationEmail) -> dict[str, Any] | None:
+        if not copy.attachment_name:
+            return None
+        return {"name": copy.attachment_name, "size": copy.attachment_size}
+
+
+def _sent_email(application: Application) -> ApplicationEmail | None:
+    if application.kind != Application.Kind.EMAIL:
+        return None
+    return getattr(application, "sent_email", None)
+
+
 class ApplicationOutput(serializers.Serializer):
     id = serializers.UUIDField()
     audition = AuditionBriefOutput()
@@ -101,6 +185,14 @@ class ApplicationOutput(serializers.Serializer):
     audition_at = serializers.DateTimeField(allow_null=True)
     applied_at = serializers.DateTimeField()
     last_activity_at = serializers.DateTimeField()
+    delivery = serializers.SerializerMethodField(
+        help_text="E-mail applications: the mail's delivery; null for the others."
+    )
+
+    @extend_schema_field(DeliveryOutput(allow_null=True))
+    def get_delivery(self, application: Application) -> dict[str, Any] | None:
+        copy = _sent_email(application)
+        return DeliveryOutput(copy).data if copy is not None else None
 
     @extend_schema_field(RoleBriefOutput(allow_null=True))
     def get_role(self, application: Application) -> dict[str, Any] | None:
@@ -121,6 +213,25 @@ class ApplicationOutput(serializers.Serializer):
 
 class ApplicationDetailOutput(ApplicationOutput):
     history = HistoryOutput(many=True, source="history.all")
+    card_url = serializers.SerializerMethodField(
+        help_text="E-mail applications: the card link the poster received (its first view "
+        "moves the application to `viewed`); null for the others."
+    )
+    email = serializers.SerializerMethodField(
+        help_text="E-mail applications: a copy of what was sent; null for the others."
+    )
+
+    @extend_schema_field(StrictURLField(allow_null=True))
+    def get_card_url(self, application: Application) -> str | None:
+        if application.kind != Application.Kind.EMAIL:
+            return None
+        return card_link_url_for_application(application_id=application.pk)
+
+    @extend_schema_field(SentEmailOutput(allow_null=True))
+    def get_email(self, application: Application) -> dict[str, Any] | None:
+        copy = _sent_email(application)
+        return SentEmailOutput(copy).data if copy is not None else None
+
     snapshot = serializers.SerializerMethodField(
         help_text="In-app applications: the profile as sent (null for external ones)."
     )

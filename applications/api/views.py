@@ -66,14 +66,28 @@ class ApplicationViewSet(viewsets.GenericViewSet):
         return _detail(request, pk)
 
     @extend_schema(
-        summary="Apply in the app, or record an application made on the source site",
+        summary="Apply in the app, record an application made elsewhere, or have the app "
+        "e-mail it to the poster (`send`)",
         request=s.ApplicationCreateInput,
         responses={
             201: s.ApplicationDetailOutput,
-            400: INVALID,
+            400: OpenApiResponse(
+                description="Validation error; `not_an_email_application` (send: the audition "
+                "is not applied to by e-mail); `profile_incomplete` (send: no display name)."
+            ),
+            403: OpenApiResponse(
+                description="`sending_paused`: staff paused e-mail applications on the account."
+            ),
             404: OpenApiResponse(description="No such audition."),
-            409: OpenApiResponse(description="`already_applied`."),
+            409: OpenApiResponse(
+                description="`already_applied`; `direct_application_required` (send: the post "
+                "refuses third-party submissions; recording it stays possible)."
+            ),
             410: OpenApiResponse(description="`audition_closed`: closed or past its deadline."),
+            429: OpenApiResponse(
+                description="`daily_send_limit` (20 e-mail applications a day) or "
+                "`recipient_send_limit` (3 a week to one poster), with `Retry-After`."
+            ),
         },
     )
     def create(self, request: Request) -> Response:
@@ -85,6 +99,9 @@ class ApplicationViewSet(viewsets.GenericViewSet):
             role_id=data.validated_data.get("role"),
             message=data.validated_data["message"],
             external=data.validated_data["external"],
+            send=data.validated_data["send"],
+            photo_ids=data.validated_data.get("photos"),
+            media_ids=data.validated_data.get("media"),
         )
         return _detail(request, application.pk, http.HTTP_201_CREATED)
 

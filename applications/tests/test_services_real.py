@@ -74,3 +74,64 @@ def test_a_reminder_run_twice_on_a_real_worker_delivers_one_email(
             break
         time.sleep(0.1)
     assert ReminderSent.objects.get().email.status == "sent"
+
+
+def test_concurrent_sends_on_postgresql_never_pass_the_daily_limit(make_member, make_audition):
+    """The member's row is locked while a send counts her sends: with three places left, eight
+    sends at once from eight sessions give exactly three."""
+    from accounts.tests.card_support import fill_profile
+    from applications.sending import DAILY_LIMIT
+
+    assert connection.vendor == "postgresql", "run with DATABASE_URL=postgres://..."
+    member = make_member()
+    fill_profile(member)
+
+    def email_audition(index: int):
+        return make_audition(apply_method="email", apply_target=f"poster{index}@example.com")
+
+    for index in range(DAILY_LIMIT - 3):
+        services.application_create(member=member, audition_id=email_audition(index).id, send=True)
+    auditions = iter([email_audition(100 + index) for index in range(8)])
+    clients = iter([login_client(member) for _ in range(8)])
+    lock = threading.Lock()
+
+    def send():
+        with lock:
+            client, audition = next(clients), next(auditions)
+        return client.post(
+            "/api/v1/applications", {"audition": str(audition.id), "send": True}, format="json"
+        )
+
+    responses = in_parallel(8, send)
+
+    assert Counter(r.status_code for r in responses) == {201: 3, 429: 5}
+    assert Application.objects.filter(member=member, kind="email").count() == DAILY_LIMIT
+
+
+def test_an_email_application_goes_out_once_through_a_real_worker_with_its_pdf(
+    celery_worker_on_redis, smtp_server, make_member, make_audition
+):
+    from accounts.tests.card_support import fill_profile
+    from applications.models import ApplicationEmail
+
+    member = make_member()
+    fill_profile(member)
+    audition = make_audition(
+        title="Real worker send", apply_method="email", apply_target="casting@example.com"
+    )
+
+    response = login_client(member).post(
+        "/api/v1/applications", {"audition": str(audition.id), "send": True}, format="json"
+    )
+
+    assert response.status_code == 201, response.json()
+    message = smtp_server.wait_for(lambda m: "Real worker send" in str(m["Subject"]), timeout=60)
+    assert [part.get_content_type() for part in message.iter_attachments()] == ["application/pdf"]
+    for _ in range(100):
+        if ApplicationEmail.objects.get().delivery == "sent":
+            break
+        time.sleep(0.1)
+    copy = ApplicationEmail.objects.get()
+    assert copy.delivery == "sent" and copy.attachment_size > 0
+    time.sleep(2)
+    assert len(smtp_server.messages) == 1

@@ -217,6 +217,8 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Oh Manager <no-reply@ohmanager.kr>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Named in every e-mail application, for a poster who did not want it (applications.sending).
+ABUSE_EMAIL = env.str("ABUSE_EMAIL", default="abuse@ohmanager.kr")
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
