@@ -42,7 +42,8 @@ TEMPLATES = {
     "reminder_deadline",  # applications/selectors.py
     "reminder_schedule",  # applications/selectors.py
     "reminder_stale",  # applications/selectors.py
-    "card_viewed",  # accounts/cards/services.py
+    "card_viewed",  # accounts/cards/services.py (and its copy to a minor's guardian)
+    "guardian_consent_request",  # accounts/services/guardians.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.
