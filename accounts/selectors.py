@@ -162,9 +162,7 @@ def member_birth_date(*, member: Member) -> date | None:
     cached = getattr(member, "_state", None) and member._state.fields_cache.get("profile")
     if cached is not None:
         return cached.birth_date
-    return (
-        Profile.objects.filter(member_id=member.pk).values_list("birth_date", flat=True).first()
-    )
+    return Profile.objects.filter(member_id=member.pk).values_list("birth_date", flat=True).first()
 
 
 def member_age(*, member: Member, today: date | None = None) -> int | None:

@@ -59,8 +59,6 @@ class GuardianResendView(APIView):
         responses={202: OpenApiResponse(description="A new code is mailed."), 429: TOO_MANY},
     )
     def post(self, request: Request) -> Response:
-        throttle_check(
-            scope="guardian_resend", ip=client_ip(request), address=str(request.user.pk)
-        )
+        throttle_check(scope="guardian_resend", ip=client_ip(request), address=str(request.user.pk))
         guardians.guardian_request_resend(member=request.user)
         return Response(status=status.HTTP_202_ACCEPTED)

@@ -4,7 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import selectors
-
 from accounts.api.profile_serializers import ProfileOutput
 from accounts.models import Member, MemberSession, validate_birth_date
 from ohmanager.fields import (
@@ -114,9 +113,7 @@ class MemberOutput(ModelSerializer):
         model = Member
         fields = ("id", "email", "status", "language", "date_joined", "needs", "profile")
 
-    @extend_schema_field(
-        serializers.ListField(child=serializers.ChoiceField(choices=MEMBER_NEEDS))
-    )
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=MEMBER_NEEDS)))
     def get_needs(self, member: Member) -> list[str]:
         return selectors.member_needs(member=member)
 

@@ -115,9 +115,7 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
     if not (len(code) == 6 and code.isascii() and code.isdigit()):
         return _page(request, record, error="invalid_code", status=400)
     try:
-        with guess_limited(
-            scope="guardian_consent", ip=client_ip(request), address=str(record.pk)
-        ):
+        with guess_limited(scope="guardian_consent", ip=client_ip(request), address=str(record.pk)):
             services.guardian_consent_give(
                 token=token,
                 code=code,

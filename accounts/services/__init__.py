@@ -30,6 +30,17 @@ from accounts.services.codes import (
     code_email,
     code_issue,
 )
+from accounts.services.guardians import (
+    GUARDIAN_CODE_LIFETIME,
+    GUARDIAN_REVOCATION_GRACE,
+    guardian_consent_give,
+    guardian_consent_renew,
+    guardian_consent_revoke,
+    guardian_request,
+    guardian_request_resend,
+    guardians_unconsented_erase,
+    member_age_recheck,
+)
 from accounts.services.housekeeping import (
     DEAD_CODE_RETENTION,
     DEAD_SESSION_RETENTION,
@@ -64,19 +75,6 @@ from accounts.services.signup import (
     verification_resend,
 )
 from accounts.services.withdrawal import member_erase, member_withdraw, storage_prefix_purge
-
-# After withdrawal: guardians uses member_erase.
-from accounts.services.guardians import (  # noqa: E402, I001
-    GUARDIAN_CODE_LIFETIME,
-    GUARDIAN_REVOCATION_GRACE,
-    guardian_consent_give,
-    guardian_consent_renew,
-    guardian_consent_revoke,
-    guardian_request,
-    guardian_request_resend,
-    guardians_unconsented_erase,
-    member_age_recheck,
-)
 
 __all__ = [
     "ACCOUNT_WRONG_CODES_PER_HOUR",

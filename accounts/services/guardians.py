@@ -48,8 +48,8 @@ def _record_by_token(token: str, *, lock: bool = False) -> GuardianConsent:
     if record is None:
         raise NotFound("No such consent request.", code="consent_not_found")
     if lock:  # the row lock, then a fresh read under it
-        record = GuardianConsent.objects.select_for_update().select_related("member").get(
-            pk=record.pk
+        record = (
+            GuardianConsent.objects.select_for_update().select_related("member").get(pk=record.pk)
         )
     return record
 
@@ -154,9 +154,7 @@ def guardian_consent_give(*, token: str, code: str, ip: str | None, user_agent: 
     verification = code_check(
         email=record.member.email, purpose=Purpose.GUARDIAN_CONSENT, code=code
     )
-    _consent_apply(
-        record_id=record.pk, verification=verification, ip=ip, user_agent=user_agent
-    )
+    _consent_apply(record_id=record.pk, verification=verification, ip=ip, user_agent=user_agent)
 
 
 @transaction.atomic
@@ -203,9 +201,9 @@ def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> G
     )
     member = Member.objects.select_for_update().get(pk=record.member_id)
     # The open code dies with the request.
-    selectors.verification_codes_live(
-        member_id=member.pk, purpose=Purpose.GUARDIAN_CONSENT
-    ).update(invalidated_at=now)
+    selectors.verification_codes_live(member_id=member.pk, purpose=Purpose.GUARDIAN_CONSENT).update(
+        invalidated_at=now
+    )
     if was_given and _consent_required(member) and member.can_sign_in:
         member.status = Member.Status.SUSPENDED
         member.save(update_fields=["status", "updated_at"])
@@ -271,7 +269,7 @@ def _unconsented_erase_one(*, record_id: object, now: datetime) -> int:
     GuardianConsent.objects.filter(member_id=record.member_id, erased_at__isnull=True).update(
         erased_at=now
     )
-    logger.info("member %s erased: guardian consent %s not given again", record.member_id, record_id)
+    logger.info("member %s erased: consent %s not given again", record.member_id, record_id)
     return 1
 
 

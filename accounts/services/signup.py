@@ -147,8 +147,7 @@ def _member_activate(*, verification: VerificationCode) -> Member:
     )
     child = (
         verification.birth_date is not None
-        and selectors.age_on(verification.birth_date, signed_up_on)
-        < selectors.GUARDIAN_CONSENT_AGE
+        and selectors.age_on(verification.birth_date, signed_up_on) < selectors.GUARDIAN_CONSENT_AGE
     )
     # A child's account waits for her guardian (accounts.services.guardians).
     member.status = Member.Status.PENDING_GUARDIAN if child else Member.Status.ACTIVE
