@@ -60,6 +60,20 @@ def member_suspend(*, member: Member) -> bool:
 def member_reactivate(*, member: Member) -> bool:
     if member.status != Member.Status.SUSPENDED:
         return False
+    if _child_without_consent(member):
+        # A child whose guardian revoked comes back through the guardian, not the back office.
+        return False
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["status", "updated_at"])
     return True
+
+
+def _child_without_consent(member: Member) -> bool:
+    from accounts import selectors
+
+    age = selectors.member_age(member=member)
+    return (
+        age is not None
+        and age < selectors.GUARDIAN_CONSENT_AGE
+        and selectors.guardian_consent_given(member=member) is None
+    )
