@@ -158,10 +158,8 @@ def born_after_is_under(age: int, today: date) -> date:
 
 
 def member_birth_date(*, member: Member) -> date | None:
-    """The birth date, whose one home is the profile (prefetched profiles are reused)."""
-    cached = getattr(member, "_state", None) and member._state.fields_cache.get("profile")
-    if cached is not None:
-        return cached.birth_date
+    """The birth date, whose one home is the profile, read fresh (a profile cached on the
+    member object may predate a change)."""
     return Profile.objects.filter(member_id=member.pk).values_list("birth_date", flat=True).first()
 
 
@@ -247,7 +245,9 @@ def guardian_copy_address(member: Member) -> str | None:
 def member_needs(*, member: Member) -> list[str]:
     """What the member must still do before the whole app works (`needs` in `GET me`)."""
     needs = []
-    if member_birth_date(member=member) is None:
+    # `member` comes from member_get_with_profile (GET me): its profile is fresh.
+    profile = getattr(member, "profile", None)
+    if profile is None or profile.birth_date is None:
         needs.append("birth_date")
     if member.status == Member.Status.PENDING_GUARDIAN:
         needs.append("guardian_consent")
