@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from accounts import services as account_services
 from accounts.cards import services as card_services
 from accounts.profiles import services as profile_services
-from accounts.tests.factories import ADULT_BIRTH_DATE, MemberFactory
+from accounts.tests.factories import MemberFactory
 from accounts.tests.images import image_bytes, upload
 from ohmanager.tests.e2e.conftest import Browser
 
@@ -30,7 +30,7 @@ PHONE = {"width": 390, "height": 844}
 @pytest.fixture
 def card_path(s3_storage) -> str:
     member = MemberFactory()
-    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
+    account_services.profile_prepare(member=member)
     profile_services.profile_update(
         member=member,
         display_name="김서연",
