@@ -56,7 +56,11 @@ class GuardianResendView(APIView):
     @extend_schema(
         tags=["me"],
         request=None,
-        responses={202: OpenApiResponse(description="A new code is mailed."), 429: TOO_MANY},
+        responses={
+            202: OpenApiResponse(description="A new code is mailed."),
+            409: OpenApiResponse(description="No consent request is waiting."),
+            429: TOO_MANY,
+        },
     )
     def post(self, request: Request) -> Response:
         throttle_check(scope="guardian_resend", ip=client_ip(request), address=str(request.user.pk))

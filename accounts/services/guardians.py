@@ -265,6 +265,10 @@ def _unconsented_erase_one(*, record_id: object, now: datetime) -> int:
     due = selectors.guardian_consents_to_erase(revoked_before=now - GUARDIAN_REVOCATION_GRACE)
     if not due.filter(pk=record.pk).exists():  # consented again meanwhile
         return 0
+    if not _consent_required(record.member):
+        # 14 or over now (or a 14-18-year-old's guardian revoked): no consent is needed, so
+        # nothing is erased for want of one.
+        return 0
     member_erase(member=record.member, reason="guardian_revoked")
     GuardianConsent.objects.filter(member_id=record.member_id, erased_at__isnull=True).update(
         erased_at=now

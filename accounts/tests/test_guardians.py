@@ -493,3 +493,16 @@ def test_staff_see_waiting_and_consented_children_and_cannot_edit_a_consent(tran
     assert GUARDIAN_NOTICE_VERSION in member_page.content.decode()
     revoked = browser.get("/admin/accounts/guardianconsent/?status__exact=revoked")
     assert revoked.status_code == 200
+
+
+def test_the_guardian_may_decline_and_the_child_keeps_waiting(child):
+    _name_guardian(child.client())
+    token, code = _guardian_token(), last_code(MOTHER)
+
+    declined = Client().post(f"/g/{token}/revoke")
+
+    assert "동의하지 않으셨습니다" in declined.content.decode()
+    assert Member.objects.get(pk=child.member.pk).status == Member.Status.PENDING_GUARDIAN
+    assert GuardianConsent.objects.get(member=child.member).status == "revoked"
+    assert _consent(token, code).status_code == 409  # the code died with the request
+    assert child.client().get(GUARDIAN).json()["consent"]["status"] == "revoked"
