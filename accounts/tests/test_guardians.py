@@ -506,3 +506,17 @@ def test_the_guardian_may_decline_and_the_child_keeps_waiting(child):
     assert GuardianConsent.objects.get(member=child.member).status == "revoked"
     assert _consent(token, code).status_code == 409  # the code died with the request
     assert child.client().get(GUARDIAN).json()["consent"]["status"] == "revoked"
+
+
+def test_the_guardians_code_and_token_never_reach_a_log_line(child, caplog):
+    caplog.set_level("DEBUG")
+    _name_guardian(child.client())
+    token, code = _guardian_token(), last_code(MOTHER)
+    Client().get(f"/g/{token}")
+    _consent(token, "000000" if code != "000000" else "111111")
+    _consent(token, code)
+    Client().post(f"/g/{token}/revoke")
+
+    logged = caplog.text + "".join(str(record.__dict__) for record in caplog.records)
+    assert token not in logged and code not in logged
+    assert "/g/[redacted]" in logged  # the request log still names the page
