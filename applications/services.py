@@ -96,7 +96,6 @@ def _age_check(*, member: Member, audition: Audition) -> None:
         raise Forbidden("This audition is not open to members under 19.", code="not_for_minors")
 
 
-
 @transaction.atomic
 def application_create(
     *,

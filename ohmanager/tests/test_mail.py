@@ -46,7 +46,9 @@ def test_each_message_is_written_as_an_eml_file_that_reads_back(settings, tmp_pa
 def test_local_settings_write_eml_files_unless_a_mail_server_is_set():
     def backend(**overrides: str) -> str:
         environment = {
-            k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "EMAIL_"))
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "EMAIL_"))
         }
         environment.update(
             DJANGO_SETTINGS_MODULE="ohmanager.settings.local",

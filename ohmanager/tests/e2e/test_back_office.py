@@ -277,15 +277,9 @@ def test_staff_crawls_a_saved_pages_source_and_reads_the_run(
     # -- the run's own page: every count, and no errors ------------------------------------
     run_row.locator("th.field-source a").click()
     expect(page.locator("#content h1")).to_contain_text("crawl run")  # "... 보기" (view)
-    for name, value in (
-        ("status", "Succeeded"),
-        ("pages_fetched", "8"),
-        ("items_seen", "5"),
-        ("items_created", "5"),
-        ("items_updated", "0"),
-        ("items_rejected", "0"),
-        ("error_count", "0"),
-    ):
+    for name, value in (("status", "Succeeded"), ("pages_fetched", "8"), ("items_seen", "5"),
+                        ("items_created", "5"), ("items_updated", "0"), ("items_rejected", "0"),
+                        ("error_count", "0")):
         expect(page.locator(f"div.field-{name} div.readonly")).to_have_text(value)  # fmt: skip
     browser.shot("crawl run page with counts")
     run = CrawlRun.objects.get(source=source)
