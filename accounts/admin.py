@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import services
 from accounts.models import (
     CardLink,
+    GuardianConsent,
     MediaLink,
     Member,
     MemberSession,
@@ -273,6 +274,57 @@ class PhotoAdmin(admin.ModelAdmin):
         profile_services.photo_delete(photo=obj)
 
 
+GUARDIAN_CONSENT_FIELDS = (
+    "status",
+    "name",
+    "relationship",
+    "email",
+    "phone",
+    "notice_version",
+    "requested_at",
+    "superseded_at",
+    "given_at",
+    "given_ip",
+    "given_user_agent",
+    "revoked_at",
+    "revoked_ip",
+    "revoked_user_agent",
+    "erased_at",
+    "renewal",
+)
+
+
+class GuardianConsentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A child's consent records: the proof, never edited here (issue #17)."""
+
+    model = GuardianConsent
+    fields = GUARDIAN_CONSENT_FIELDS
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class GuardianFilter(admin.SimpleListFilter):
+    """Children and their guardians: waiting for consent, consented, revoked."""
+
+    title = _("guardian consent")
+    parameter_name = "guardian"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [
+            ("pending", _("Waiting for a guardian")),
+            ("given", _("Guardian consented")),
+            ("revoked", _("Guardian revoked")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "pending":
+            return queryset.filter(status=Member.Status.PENDING_GUARDIAN)
+        if self.value() in (GuardianConsent.Status.GIVEN, GuardianConsent.Status.REVOKED):
+            return queryset.filter(guardian_consents__status=self.value()).distinct()
+        return queryset
+
+
 # Status moves the admin form may make: the two the staff services make, so the form and the
 # actions share one path (suspension revokes sessions). Withdrawal is the member's; activation
 # is the sign-up code's (it prepares the profile); neither is undone from here.
@@ -314,7 +366,7 @@ class MemberAdmin(UserAdmin):
     form = MemberChangeForm
     ordering = ("-date_joined",)
     list_display = ("email", "status", "language", "is_staff", "date_joined", "last_login")
-    list_filter = ("status", "is_staff", "language", "email_sending_paused")
+    list_filter = ("status", GuardianFilter, "is_staff", "language", "email_sending_paused")
     search_fields = ("email",)
     readonly_fields = (
         "id",
@@ -339,7 +391,7 @@ class MemberAdmin(UserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     filter_horizontal = ("groups", "user_permissions")
-    inlines = (ProfileInline, SessionInline, CardLinkInline)
+    inlines = (ProfileInline, GuardianConsentInline, SessionInline, CardLinkInline)
     actions = ("suspend", "reactivate", "pause_sending", "resume_sending")
 
     # --- Who may act on whom ----------------------------------------------------------------
@@ -527,3 +579,26 @@ class VerificationCodeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "invalidated_at",
     )
     readonly_fields = fields
+
+
+@admin.register(GuardianConsent)
+class GuardianConsentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Every consent, given or revoked: read-only (a record is the proof the law asks for)."""
+
+    list_display = (
+        "member",
+        "status",
+        "name",
+        "relationship",
+        "requested_at",
+        "given_at",
+        "revoked_at",
+    )
+    list_filter = ("status", "relationship", "notice_version", "renewal")
+    search_fields = ("member__email", "email")
+    list_select_related = ("member",)
+    fields = ("member", *GUARDIAN_CONSENT_FIELDS)
+    readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -21,6 +21,25 @@ from accounts import selectors
 from accounts.models import Member, MemberSession
 from accounts.tokens import SESSION_CLAIM
 
+# What a child waiting for her guardian may call: views list the methods in
+# `open_while_pending_guardian` (GET/DELETE `me`, `me/guardian`, logout, sessions). Checked
+# here, once for every endpoint, so a new endpoint is closed to her unless it says otherwise.
+OPEN_WHILE_PENDING_ATTRIBUTE = "open_while_pending_guardian"
+
+
+class GuardianConsentRequired(exceptions.APIException):
+    # An APIException (not PermissionDenied, whose envelope code is the generic one) so DRF
+    # marks the request unauthenticated while the envelope keeps this code.
+    status_code = 403
+    default_detail = "A parent or legal guardian must consent before this account can be used."
+    default_code = "guardian_consent_required"
+
+
+def _open_while_pending(request: Request) -> bool:
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return request.method in getattr(view, OPEN_WHILE_PENDING_ATTRIBUTE, ())
+
+
 # last_seen_at is written at most this often per session, so most requests stay read-only.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -54,11 +73,15 @@ class SessionJWTAuthentication(JWTAuthentication):
             session is None
             or str(session.member_id) != str(member_id)
             or not session.is_live(now)
-            or session.member.status != Member.Status.ACTIVE
+            or not session.member.can_sign_in
         ):
             raise exceptions.AuthenticationFailed(
                 "The session has ended. Sign in again.", code="session_expired"
             )
+        if session.member.status == Member.Status.PENDING_GUARDIAN and not _open_while_pending(
+            request
+        ):
+            raise GuardianConsentRequired()
         if now - session.last_seen_at >= TOUCH_INTERVAL:
             # A plain UPDATE: no read-modify-write race with a concurrent refresh or revoke.
             MemberSession.objects.filter(pk=session.pk).update(last_seen_at=now)

@@ -53,6 +53,9 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending verification")
+        # Under 14 when signing up (or the birth date changed to under 14): can sign in, see
+        # `me` and name a guardian, nothing else until the guardian consents (PIPA art. 22-2).
+        PENDING_GUARDIAN = "pending_guardian", _("Waiting for a guardian's consent")
         ACTIVE = "active", _("Active")
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -103,12 +106,21 @@ class Member(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     @property
+    def can_sign_in(self) -> bool:
+        """Sessions work in these states; a pending guardian's child only reaches the few
+        endpoints that let her wait for the consent (accounts.authentication)."""
+        return self.status in SIGNED_IN_STATUSES
+
+    @property
     def is_active(self) -> bool:  # read by Django's auth backends and the admin login
         return self.status == self.Status.ACTIVE
 
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+
+SIGNED_IN_STATUSES = (Member.Status.ACTIVE, Member.Status.PENDING_GUARDIAN)
 
 
 def new_session_id() -> str:
@@ -348,6 +360,8 @@ class VerificationCode(models.Model):
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Sign-up")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        # Bound to the child's account; the guardian types it on the consent page.
+        GUARDIAN_CONSENT = "guardian_consent", _("Guardian consent")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="verification_codes")
@@ -359,6 +373,9 @@ class VerificationCode(models.Model):
     # When the sign-up this code belongs to was made; a resend keeps it, so the owner can tell
     # her sign-up from somebody else's.
     signed_up_at = models.DateTimeField(null=True, blank=True)
+    # The birth date given with that sign-up; copied to the profile (its one home) on
+    # activation, so a second sign-up of a pending address cannot change the first one's.
+    birth_date = models.DateField(null=True, blank=True, editable=False)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -498,3 +515,77 @@ class CardLink(models.Model):
     def is_live(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+# --- Guardians (issue #17) ------------------------------------------------------------------
+
+# The consent page's notice (templates/guardians/notice.*.html). A changed text is a new
+# version: each consent record keeps the version its guardian read.
+GUARDIAN_NOTICE_VERSION = "2026-12-01"
+
+
+class GuardianConsent(models.Model):
+    """A legal guardian's consent to the processing of a child's (under 14) personal data:
+    requested by the child (`POST me/guardian`), given on the consent page with the e-mailed
+    code, revoked from the link in any e-mail the guardian gets. Never edited once given: the
+    record is what the service shows as proof (who, which notice, when, from where); a
+    revocation only stamps it. A new consent after a revocation is a new record.
+
+    The link's token is stored hashed (lookup) and sealed (so later e-mails to the guardian can
+    carry the same revocation link), like the card links (accounts.cards.tokens)."""
+
+    class Relationship(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        GIVEN = "given", _("Given")
+        REVOKED = "revoked", _("Revoked")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="guardian_consents")
+    name = models.CharField(max_length=100)
+    relationship = models.CharField(max_length=16, choices=Relationship.choices)
+    email = models.EmailField(max_length=254)
+    phone = models.CharField(
+        max_length=20,
+        blank=True,
+        validators=[
+            RegexValidator(r"^\+?[0-9][0-9\- ]{6,18}$", _("Enter a phone number."), code="phone")
+        ],
+    )
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    notice_version = models.CharField(max_length=20, default=GUARDIAN_NOTICE_VERSION)
+    requested_at = models.DateTimeField(default=timezone.now)
+    # Asked again from the page of a revoked consent (accounts.services.guardians).
+    renewal = models.BooleanField(default=False, editable=False)
+    # A newer request replaced this one before it was answered.
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    given_at = models.DateTimeField(null=True, blank=True)
+    given_ip = models.GenericIPAddressField(null=True, blank=True)
+    given_user_agent = models.CharField(max_length=256, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_ip = models.GenericIPAddressField(null=True, blank=True)
+    revoked_user_agent = models.CharField(max_length=256, blank=True)
+    # When the child's data was erased for want of a renewed consent (7 days after revoking).
+    erased_at = models.DateTimeField(null=True, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    sealed_token = models.TextField(editable=False)
+
+    class Meta:
+        ordering = ("-requested_at", "-id")
+        indexes = [
+            models.Index(fields=["member", "-requested_at"], name="consent_member_requested"),
+            models.Index(fields=["status", "revoked_at"], name="consent_status_revoked"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} consent for {self.member_id}"
+
+    def clean(self) -> None:
+        super().clean()
+        self.name = " ".join(self.name.split())
+        self.email = normalize_email(self.email)

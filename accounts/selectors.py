@@ -2,14 +2,30 @@
 
 import functools
 import uuid
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.db.models import Field, Min, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Member, MemberSession, VerificationCode, normalize_email
+from accounts.models import (
+    GuardianConsent,
+    Member,
+    MemberSession,
+    Profile,
+    VerificationCode,
+    normalize_email,
+)
+
+SEOUL = ZoneInfo("Asia/Seoul")
+# Under this age a guardian's consent is needed before we process the child's data (PIPA
+# art. 22-2); under MINOR_AGE a member is a minor (Korean Civil Act art. 4, Juvenile Protection
+# Act): no adult content, no fee-demanding recommendations, the guardian copied on e-mails.
+GUARDIAN_CONSENT_AGE = 14
+MINOR_AGE = 19
 
 
 def member_get_by_email(*, email: str) -> Member | None:
@@ -116,3 +132,138 @@ def code_wrong_guesses(
         member_id=member_id, purpose=purpose, created_at__gte=since
     ).aggregate(total=Sum("attempts"), oldest=Min("created_at", filter=Q(attempts__gt=0)))
     return counted["total"] or 0, counted["oldest"]
+
+
+# --- Ages and guardians (issue #17) ---------------------------------------------------------
+
+
+def seoul_today() -> date:
+    return timezone.localdate(timezone=SEOUL)
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Whole years on `day`; the birthday itself counts (born 2012-06-15 is 14 on 2026-06-15;
+    born on 29 February, a year older on 1 March in non-leap years)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def born_after_is_under(age: int, today: date) -> date:
+    """The date D such that a birth date after D is under `age` on `today` (the SQL form of
+    age_on, for filters)."""
+    year = today.year - age
+    day = today.day
+    if today.month == 2 and day == 29 and not (year % 4 == 0 and (year % 100 or year % 400 == 0)):
+        day = 28
+    return date(year, today.month, day)
+
+
+def member_birth_date(*, member: Member) -> date | None:
+    """The birth date, whose one home is the profile, read fresh (a profile cached on the
+    member object may predate a change)."""
+    return Profile.objects.filter(member_id=member.pk).values_list("birth_date", flat=True).first()
+
+
+def member_age(*, member: Member, today: date | None = None) -> int | None:
+    birth_date = member_birth_date(member=member)
+    return None if birth_date is None else age_on(birth_date, today or seoul_today())
+
+
+def member_is_minor(*, member: Member, today: date | None = None) -> bool:
+    """Known to be under MINOR_AGE (a member who has not given a birth date is not known to
+    be: she cannot apply anywhere until she gives it)."""
+    age = member_age(member=member, today=today)
+    return age is not None and age < MINOR_AGE
+
+
+def minor_profile_exists(*, member_id: object, today: date | None = None) -> QuerySet[Profile]:
+    """The member's profile if it makes her a minor: for an `Exists(...)` inside another app's
+    query, so the check costs no query of its own."""
+    cutoff = born_after_is_under(MINOR_AGE, today or seoul_today())
+    return Profile.objects.filter(member_id=member_id, birth_date__gt=cutoff)
+
+
+def guardian_consent_by_token(*, token: str) -> GuardianConsent | None:
+    """The record a guardian's link names (with its member), or None for an unknown token or
+    a withdrawn child."""
+    from accounts.guardians.tokens import guardian_token_hash
+
+    record = (
+        GuardianConsent.objects.select_related("member")
+        .filter(token_hash=guardian_token_hash(token))
+        .first()
+    )
+    if record is None or record.member.status == Member.Status.WITHDRAWN:
+        return None
+    return record
+
+
+def guardian_consent_current(*, member: Member) -> GuardianConsent | None:
+    """The member's newest consent record that was not superseded before an answer."""
+    return (
+        GuardianConsent.objects.filter(member_id=member.pk, superseded_at__isnull=True)
+        .order_by("-requested_at", "-id")
+        .first()
+    )
+
+
+def guardian_consent_given(*, member: Member) -> GuardianConsent | None:
+    return (
+        GuardianConsent.objects.filter(member_id=member.pk, status=GuardianConsent.Status.GIVEN)
+        .order_by("-given_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class GuardianCopy:
+    email: str
+    revoke_url: str  # every e-mail the guardian gets carries it
+
+
+def guardian_copy(member: Member) -> GuardianCopy | None:
+    """The consented guardian of a member under MINOR_AGE, to copy on her mail; else None
+    (adults, unknown ages, no consent on record)."""
+    if not member_is_minor(member=member):
+        return None
+    consent = guardian_consent_given(member=member)
+    if consent is None:
+        return None
+    from accounts.guardians.tokens import guardian_token_open, revoke_url
+
+    return GuardianCopy(
+        email=consent.email, revoke_url=revoke_url(guardian_token_open(consent.sealed_token))
+    )
+
+
+def guardian_copy_address(member: Member) -> str | None:
+    """Whom to Cc on mail sent for or by a minor (e-mail applications, status changes): the
+    consented guardian's e-mail for a member under MINOR_AGE, else None."""
+    copy = guardian_copy(member)
+    return copy.email if copy is not None else None
+
+
+def member_needs(*, member: Member) -> list[str]:
+    """What the member must still do before the whole app works (`needs` in `GET me`)."""
+    needs = []
+    # `member` comes from member_get_with_profile (GET me): its profile is fresh.
+    profile = getattr(member, "profile", None)
+    if profile is None or profile.birth_date is None:
+        needs.append("birth_date")
+    if member.status == Member.Status.PENDING_GUARDIAN:
+        needs.append("guardian_consent")
+    return needs
+
+
+def guardian_consents_to_erase(*, revoked_before: datetime) -> QuerySet[GuardianConsent]:
+    """Revoked consents older than the grace whose child has no consent given since and whose
+    data is still there."""
+    renewed = GuardianConsent.objects.filter(
+        member_id=models.OuterRef("member_id"),
+        status=GuardianConsent.Status.GIVEN,
+    )
+    return GuardianConsent.objects.filter(
+        status=GuardianConsent.Status.REVOKED,
+        revoked_at__lt=revoked_before,
+        erased_at__isnull=True,
+        member__status=Member.Status.SUSPENDED,
+    ).exclude(models.Exists(renewed))

@@ -13,6 +13,13 @@ def purge_expired_auth_records() -> dict[str, int]:
 
 
 @shared_task
+def erase_unconsented_children() -> int:
+    """Hourly: erases children whose guardian revoked consent and did not give it again within
+    the grace (accounts.services.guardians). Idempotent: an erased child is not due again."""
+    return services.guardians_unconsented_erase()
+
+
+@shared_task
 def purge_member_storage(prefix: str) -> int:
     """Deletes a withdrawn member's files; running it twice deletes nothing the second time."""
     return services.storage_prefix_purge(prefix=prefix)

@@ -46,6 +46,11 @@ LIMITS: dict[str, tuple[Limit, Limit]] = {
     "password_check": (Limit(30, 10 * 60), Limit(10, 10 * 60)),
     # The back office login (ohmanager/admin_login.py): failed attempts only, per username.
     "admin_login": (Limit(20, 15 * 60), Limit(5, 15 * 60)),
+    # Guardians (issue #17): each mails somebody else, keyed by the child's member id (request,
+    # resend) or by the consent record (the page's "give consent again").
+    "guardian_request": (Limit(20, 60 * 60), Limit(5, 60 * 60)),
+    "guardian_resend": (Limit(20, 60 * 60), Limit(3, 60 * 60)),
+    "guardian_renew": (Limit(20, 60 * 60), Limit(3, 60 * 60)),
 }
 
 
@@ -69,6 +74,10 @@ GUESS_LIMITS: dict[str, GuessLimits] = {
         Limit(30, 10 * 60), Limit(10, 10 * 60), Limit(10, 10 * 60), frozenset({"invalid_code"})
     ),
     "reset_confirm": GuessLimits(
+        Limit(30, 10 * 60), Limit(10, 10 * 60), Limit(10, 10 * 60), frozenset({"invalid_code"})
+    ),
+    # The consent page's code, keyed by the consent record (the code's own limits still apply).
+    "guardian_consent": GuessLimits(
         Limit(30, 10 * 60), Limit(10, 10 * 60), Limit(10, 10 * 60), frozenset({"invalid_code"})
     ),
 }

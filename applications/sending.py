@@ -7,7 +7,8 @@ form the post asks for (applications.subject), her message, the card's essential
 HTML, the application's own card link (its first view moves the application to `viewed`,
 accounts.cards.services) and the card as a PDF, built by the worker that sends the mail
 (emails.attachments). The outbox queues it after commit and sends it once; the outcome comes
-back through emails.signals.email_outcome (applications.receivers).
+back through emails.signals.email_outcome (applications.receivers). A minor's consented guardian
+is copied (Cc).
 
 Limits, counted on the copies kept (`ApplicationEmail`), under a lock on the member's row so two
 concurrent sends cannot both take the last place: 20 sends a day, 3 a week to one address, one
@@ -29,6 +30,7 @@ from accounts.cards.render import card_from_snapshot, card_pdf_bytes, card_snaps
 from accounts.cards.selectors import Card, card_data
 from accounts.cards.services import card_link_for_application
 from accounts.models import Member, Profile
+from accounts.selectors import guardian_copy_address
 from applications.models import Application, ApplicationEmail
 from applications.subject import SubjectFacts, subject_line
 from auditions.models import ApplyMethod, Audition
@@ -236,6 +238,8 @@ def application_email_send(
         context=context,
         from_name=card.display_name,
         reply_to=member.email,
+        # A minor's guardian sees every application sent in her name (issue #17).
+        cc=guardian_copy_address(member) or "",
         attachments=[attachment_spec(CARD_PDF_BUILDER, application_id=str(application.pk))],
     )
     copy.save(update_fields=["outbox"])

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import Member
 from applications import lifecycle, sending
 from applications.models import (
@@ -34,6 +35,7 @@ from applications.selectors import (
     reminders_not_sent,
 )
 from applications.snapshot import snapshot_take
+from auditions import trust
 from auditions.models import ApplyMethod, Audition, Role
 from emails.services import email_enqueue
 from ohmanager.exceptions import Conflict, Forbidden, Gone, InvalidInput, NotFound
@@ -81,6 +83,20 @@ def _full_clean(application: Application) -> None:
 # --- Apply ----------------------------------------------------------------------------------
 
 
+def _age_check(*, member: Member, audition: Audition) -> None:
+    """Issue #17: nobody applies without a birth date on her profile (ages decide what a minor
+    may apply to), and a minor never applies to an audition hidden from minors."""
+    age = account_selectors.member_age(member=member)
+    if age is None:
+        raise Forbidden(
+            "Add your birth date to your profile before applying.", code="birth_date_required"
+        )
+    if age < account_selectors.MINOR_AGE and any(
+        flag.get("code") in trust.HIDDEN_FROM_MINORS for flag in audition.trust_flags or ()
+    ):
+        raise Forbidden("This audition is not open to members under 19.", code="not_for_minors")
+
+
 @transaction.atomic
 def application_create(
     *,
@@ -102,6 +118,7 @@ def application_create(
     audition = Audition.objects.filter(pk=audition_id, status__in=Audition.PUBLIC_STATUSES).first()
     if audition is None:
         raise NotFound("No such audition.", code="audition_not_found")
+    _age_check(member=member, audition=audition)
     if Application.objects.filter(member=member, audition=audition).exists():
         raise _already_applied()
     today = timezone.localdate()

@@ -76,6 +76,7 @@ def audition_derive(audition: Audition, *, repost_count: int | None = None) -> N
             director=audition.director,
             casting_director=audition.casting_director,
             repost_count=audition_repost_count(audition) if repost_count is None else repost_count,
+            title=audition.title,
         )
     )
     audition.feed_points = feed_points.for_audition(audition, seoul_today())

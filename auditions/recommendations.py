@@ -41,14 +41,16 @@ from django.db.models import (
 )
 
 from accounts.models import Member, Profile
+from accounts.selectors import MINOR_AGE
 from applications.models import Application
-from auditions import feed_points, paging
+from auditions import feed_points, paging, trust
 from auditions.derived import seoul_today
 from auditions.models import Audition, Dismissal, Gender, Region, Role
 from auditions.selectors import (
     audition_attach_related,
     audition_visible_q,
     audition_with_related,
+    trust_flags_q,
 )
 
 ORDERING = ("-score", "-posted_at", "-id")
@@ -302,6 +304,9 @@ def _candidates(feed: FeedContext) -> QuerySet:
     applied = Application.objects.filter(member_id=member_id).order_by().values_list("audition_id")
     dealt_with = [audition_id for (audition_id,) in dismissed.union(applied)]
     visible = Audition.objects.filter(audition_visible_q(feed.today))
+    if feed.performer.age is not None and feed.performer.age < MINOR_AGE:
+        # Issue #17: adult content and fee-demanding posts are never recommended to minors.
+        visible = visible.exclude(trust_flags_q(trust.NOT_RECOMMENDED_TO_MINORS))
     return visible.exclude(pk__in=dealt_with) if dealt_with else visible
 
 

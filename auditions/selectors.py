@@ -24,8 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 
+from accounts import selectors as account_selectors
 from accounts.models import Member
-from auditions import paging, search
+from auditions import paging, search, trust
 from auditions.derived import seoul_today
 from auditions.models import Audition, Bookmark, Role, SavedSearch, SourceListing
 from ohmanager.exceptions import NotFound
@@ -107,6 +108,23 @@ def audition_status_filter(status: str, today: date) -> Q:
     return Q(status=status)
 
 
+def trust_flags_q(codes: tuple[str, ...]) -> Q:
+    """Auditions carrying any of these trust flags. `trust_flags` is a JSON list of
+    {"code", "reason"}; a quoted code never occurs in a reason, so a text match on the JSON is
+    exact, and works alike on SQLite and PostgreSQL (no JSON containment on SQLite)."""
+    condition = Q()
+    for code in codes:
+        condition |= Q(trust_flags__icontains=f'"{code}"')
+    return condition
+
+
+def minors_hidden(queryset: QuerySet, *, member: Member, flags: tuple[str, ...]) -> QuerySet:
+    """`queryset` without the auditions carrying `flags` when `member` is under 19 (issue #17).
+    The age check is an EXISTS on her profile inside the same query: no query of its own."""
+    minor = Exists(account_selectors.minor_profile_exists(member_id=member.pk))
+    return queryset.exclude(trust_flags_q(flags) & Q(minor))
+
+
 def audition_with_related(queryset: QuerySet, member: Member | None) -> QuerySet:
     """The API's columns, plus whether `member` bookmarked each row and the id of their
     application to it (an EXISTS and a subquery on unique indexes, in the same query; a merge
@@ -116,6 +134,7 @@ def audition_with_related(queryset: QuerySet, member: Member | None) -> QuerySet
 
     queryset = queryset.only(*LIST_COLUMNS)
     if member is not None and member.is_authenticated:
+        queryset = minors_hidden(queryset, member=member, flags=trust.HIDDEN_FROM_MINORS)
         mine = {"member": member, "audition_id": OuterRef("pk")}
         queryset = queryset.annotate(
             is_bookmarked=Exists(Bookmark.objects.filter(**mine)),

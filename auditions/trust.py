@@ -30,7 +30,64 @@ PENALTIES = {
     "video_requested_by_email": 20,
     "reposted_many_times": 15,
     "no_production_info": 20,
+    "adult_content": 0,  # issue #17: not a sign of fraud, a rule for minors (see below)
 }
+
+
+# --- adult_content (issue #17) --------------------------------------------------------------
+# Nudity, bed scenes, 19-rated work: never listed, recommended or appliable for members under
+# 19 (auditions.selectors, applications.services). Only the words' adult-content senses
+# count: bare 성인 is "grown-up" ("성인 남녀 배우", "성인 배역은 19세 이상"), bare 노출 is
+# "exposure" ("얼굴 노출", "광고 노출"), so both count in their compounds only, and a negation
+# right after ("노출 없음", "베드신 없습니다", "노출 無") cancels a mention. Table-tested with
+# real phrasings in auditions/tests/test_trust_adult_content.py.
+ADULT_CONTENT = "adult_content"
+_ADULT = re.compile(
+    r"(?<!\d)19금|(?<!\d)19\s*禁|청소년\s*관람\s*불가|청불|"
+    r"베드\s*[신씬]|정사\s*(?:신|씬|장면)|애정\s*신\s*수위|"
+    r"(?:신체|알몸|전신|상반신|하반신|전라|부분)\s*노출|노출\s*(?:신|씬|장면|연기|촬영|수위|필수|있음|있습니다|가능)|"
+    r"알몸|전라\s*연기|누드|"
+    r"성인\s*(?:연극|영화|물|콘텐츠|컨텐츠|화보|방송|vod|웹툰|용)|에로\s*(?:영화|배우|물|틱)|"
+    r"고수위|높은\s*수위|수위\s*(?:가|는|이)?\s*(?:높|있|센|강)|"
+    r"\bnud(?:e|ity)\b|\b(?:sex|bed|love)\s*scenes?\b|\badult\s*(?:film|content|movie)s?\b"
+)
+# "노출 없음", "(베드신이) 없다", "노출 無", "노출 x", "노출은 전혀 없", "no nudity": denied.
+_ADULT_DENIED_BEFORE = re.compile(r"(?:\bno|\bwithout|\bnot)\s*$")
+_ADULT_DENIED = re.compile(
+    r"^\s*(?:[은는이가]\s*)?(?:\)\s*)?(?:전혀\s*|절대\s*)?(?:없|無|x\b|no\b|불가|아님|금지)"
+)
+
+
+def adult_content_terms(text: str) -> list[str]:
+    """The adult-content mentions of `text` (folded), negated ones left out."""
+    folded = fold(text)
+    found = []
+    for match in _ADULT.finditer(folded):
+        after = folded[match.end() : match.end() + 12]
+        before = folded[max(0, match.start() - 10) : match.start()]
+        if not (_ADULT_DENIED.match(after) or _ADULT_DENIED_BEFORE.search(before)):
+            found.append(match.group(0).strip())
+    return found
+
+
+def _adult_content_flag(data: "TrustInput") -> dict[str, str] | None:
+    terms = adult_content_terms(f"{data.title}\n{data.description}")
+    if not terms:
+        return None
+    shown = ", ".join(dict.fromkeys(terms))
+    return {
+        "code": ADULT_CONTENT,
+        "reason": f"The call mentions adult content ({shown}): not shown to members under 19.",
+    }
+
+
+# Flags that keep an audition away from members under 19 altogether (list, detail, apply).
+HIDDEN_FROM_MINORS = (ADULT_CONTENT,)
+# Flags that keep it out of minors' recommendations. #18 adds its fee flag (`fee_requested`)
+# here; until then the nearest sign of the fee scams aimed at parents is a messenger-only
+# contact.
+NOT_RECOMMENDED_TO_MINORS = (*HIDDEN_FROM_MINORS, "messenger_only_contact")
+# --- end adult_content ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -49,6 +106,7 @@ class TrustInput:
     director: str
     casting_director: str
     repost_count: int  # postings of the same title + company in the window, this one included
+    title: str = ""  # read by the adult_content flag (issue #17)
 
 
 def assess(data: TrustInput) -> tuple[int, list[dict[str, str]]]:
@@ -102,6 +160,10 @@ def assess(data: TrustInput) -> tuple[int, list[dict[str, str]]]:
             "no_production_info",
             "No company, production, director or casting director is named.",
         )
+
+    adult = _adult_content_flag(data)
+    if adult is not None:
+        flags.append(adult)
 
     score = max(0, 100 - sum(PENALTIES[item["code"]] for item in flags))
     return score, flags

@@ -46,8 +46,9 @@ TEMPLATES = {
     "reminder_deadline",  # applications/selectors.py
     "reminder_schedule",  # applications/selectors.py
     "reminder_stale",  # applications/selectors.py
-    "card_viewed",  # accounts/cards/services.py
+    "card_viewed",  # accounts/cards/services.py (and its copy to a minor's guardian)
     "application_email",  # applications/sending.py: a member's application to a poster
+    "guardian_consent_request",  # accounts/services/guardians.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.

@@ -25,6 +25,10 @@ _CALENDAR_TOKEN = re.compile(r"(calendar(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECA
 _CARD_TOKEN = re.compile(
     r"((?:^|(?<=[/\s\"'=])|(?<=%2f))c(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECASE
 )
+# A guardian's consent link (`/g/<token>`, `/g/<token>/revoke`, issue #17): the same rule.
+_GUARDIAN_TOKEN = re.compile(
+    r"((?:^|(?<=[/\s\"'=])|(?<=%2f))g(?:/|%2f))[^/?#&.\s\"'<>]+", re.IGNORECASE
+)
 
 # LogRecord's own attributes; any other attribute is an `extra=` field a logger added.
 _RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
@@ -35,9 +39,11 @@ _RECORD_ATTRIBUTES = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__d
 
 
 def redact(text: str) -> str:
-    """`text` with every calendar feed and profile card token replaced by `[redacted]`."""
+    """`text` with every calendar feed, profile card and guardian link token replaced by
+    `[redacted]`."""
     text = _CALENDAR_TOKEN.sub(rf"\1{REDACTED}", text)
-    return _CARD_TOKEN.sub(rf"\1{REDACTED}", text)
+    text = _CARD_TOKEN.sub(rf"\1{REDACTED}", text)
+    return _GUARDIAN_TOKEN.sub(rf"\1{REDACTED}", text)
 
 
 class RedactSecretsFilter(logging.Filter):

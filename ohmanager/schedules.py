@@ -53,6 +53,13 @@ PERIODIC_TASKS: list[PeriodicTaskSpec] = [
         description="Deletes long-dead member sessions, expired codes and old sent emails.",
     ),
     PeriodicTaskSpec(
+        name="accounts.erase_unconsented_children",
+        task="accounts.tasks.erase_unconsented_children",
+        crontab={"minute": "23", "hour": "*"},
+        description="Erases a child's data 7 days after her guardian revoked consent, unless "
+        "consent was given again (PIPA art. 22-2).",
+    ),
+    PeriodicTaskSpec(
         name="crawlers.reap_abandoned_crawl_runs",
         task="crawlers.tasks.reap_abandoned_crawl_runs",
         crontab={"minute": "*/10"},

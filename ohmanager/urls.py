@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.cards.views import card_page, card_pdf
+from accounts.guardians import views as guardian_pages
 from ohmanager import admin_login, views
 
 admin.site.site_header = "Oh Manager"
@@ -24,6 +25,10 @@ urlpatterns = [
     # No dot in a token: `/c/<token>.pdf` is the PDF of the same card.
     re_path(r"^c/(?P<token>[^/.]+)$", card_page, name="card-page"),
     re_path(r"^c/(?P<token>[^/.]+)\.pdf$", card_pdf, name="card-pdf"),
+    # A guardian's consent and revocation pages (issue #17): the token is the link's secret.
+    re_path(r"^g/(?P<token>[^/.]+)$", guardian_pages.consent_page, name="guardian-consent"),
+    re_path(r"^g/(?P<token>[^/.]+)/revoke$", guardian_pages.revoke_page, name="guardian-revoke"),
+    re_path(r"^g/(?P<token>[^/.]+)/renew$", guardian_pages.renew_page, name="guardian-renew"),
 ]
 # `make run` keeps member files on local disk; serve them there so photo URLs open. `static()`
 # adds nothing unless DEBUG is on, and production keeps them in a private S3 bucket.

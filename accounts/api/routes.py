@@ -3,7 +3,7 @@
 from django.urls import URLPattern, path
 from rest_framework.routers import SimpleRouter
 
-from accounts.api import card_views, profile_views, views
+from accounts.api import card_views, guardian_views, profile_views, views
 
 
 def register(router: SimpleRouter) -> list[URLPattern]:
@@ -31,4 +31,10 @@ def register(router: SimpleRouter) -> list[URLPattern]:
         path("me", views.MeView.as_view(), name="me"),
         path("me/profile", profile_views.ProfileView.as_view(), name="me-profile"),
         path("me/card", card_views.CardLinkView.as_view(), name="me-card"),
+        path("me/guardian", guardian_views.GuardianView.as_view(), name="me-guardian"),
+        path(
+            "me/guardian/resend",
+            guardian_views.GuardianResendView.as_view(),
+            name="me-guardian-resend",
+        ),
     ]

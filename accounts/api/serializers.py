@@ -1,9 +1,11 @@
 """Input and output shapes of the accounts endpoints. No writes happen here."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import selectors
 from accounts.api.profile_serializers import ProfileOutput
-from accounts.models import Member, MemberSession
+from accounts.models import Member, MemberSession, validate_birth_date
 from ohmanager.fields import (
     ModelSerializer,
     StrictCharField,
@@ -11,6 +13,9 @@ from ohmanager.fields import (
     StrictIntegerField,
     StrictRegexField,
 )
+
+# `needs` values of `GET me` (the contract, "Guardians").
+MEMBER_NEEDS = ("birth_date", "guardian_consent")
 
 # No maximum below 128 (ASVS); a ceiling still keeps a hash of megabytes off the CPU.
 PASSWORD_MAX_LENGTH = 1024
@@ -23,6 +28,8 @@ def password_field() -> StrictCharField:
 class SignupInput(serializers.Serializer):
     email = StrictEmailField(max_length=254)
     password = password_field()
+    # Required (issue #17): under 14 on the Seoul date of sign-up means a guardian consents.
+    birth_date = serializers.DateField(validators=[validate_birth_date])
     language = serializers.ChoiceField(choices=Member.Language.choices, required=False)
 
 
@@ -100,10 +107,15 @@ class PasswordChangeOutput(serializers.Serializer):
 
 class MemberOutput(ModelSerializer):
     profile = serializers.SerializerMethodField()
+    needs = serializers.SerializerMethodField()
 
     class Meta:
         model = Member
-        fields = ("id", "email", "status", "language", "date_joined", "profile")
+        fields = ("id", "email", "status", "language", "date_joined", "needs", "profile")
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=MEMBER_NEEDS)))
+    def get_needs(self, member: Member) -> list[str]:
+        return selectors.member_needs(member=member)
 
     def get_profile(self, member: Member) -> ProfileOutput | None:
         profile = getattr(member, "profile", None)

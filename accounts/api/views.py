@@ -49,6 +49,7 @@ class SignupView(AnonymousView):
         result = services.member_signup(
             email=data.validated_data["email"],
             password=data.validated_data["password"],
+            birth_date=data.validated_data["birth_date"],
             language=language,
         )
         return Response(s.SignupOutput(result).data, status=status.HTTP_201_CREATED)
@@ -134,6 +135,7 @@ class RefreshView(AnonymousView):
 
 class LogoutView(APIView):
     permission_classes = [IsAuthenticated]
+    open_while_pending_guardian = frozenset({"POST"})
 
     @extend_schema(tags=["auth"], request=None, responses={204: None})
     def post(self, request: Request) -> Response:
@@ -148,6 +150,7 @@ class SessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """The member's own live sessions; deleting one revokes it."""
 
     permission_classes = [IsAuthenticated]
+    open_while_pending_guardian = frozenset({"GET", "DELETE"})
     serializer_class = s.SessionOutput
     ordering = ("-created_at", "-id")
     lookup_value_regex = r"[A-Za-z0-9_\-]+"
@@ -220,6 +223,8 @@ class PasswordChangeView(APIView):
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
+    # She sees her state and may withdraw; changing the account waits for the consent.
+    open_while_pending_guardian = frozenset({"GET", "DELETE"})
 
     @extend_schema(tags=["me"], responses={200: s.MemberOutput})
     def get(self, request: Request) -> Response:

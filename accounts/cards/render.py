@@ -12,7 +12,14 @@ from typing import Any
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
-from accounts.cards.selectors import Card, CardContact, CardCredit, CardMedia, CardPhoto
+from accounts.cards.selectors import (
+    Card,
+    CardContact,
+    CardCredit,
+    CardGuardian,
+    CardMedia,
+    CardPhoto,
+)
 from ohmanager import pdf
 
 CSS_TEMPLATE = "cards/card.css"
@@ -56,6 +63,7 @@ def card_snapshot(card: Card) -> dict[str, Any]:
 
 def card_from_snapshot(data: dict[str, Any]) -> Card:
     contact = data.get("contact")
+    guardian = data.get("guardian")
     return Card(
         **{
             **data,
@@ -65,5 +73,6 @@ def card_from_snapshot(data: dict[str, Any]) -> Card:
             "credits": tuple(CardCredit(**credit) for credit in data["credits"]),
             "media": tuple(CardMedia(**media) for media in data["media"]),
             "contact": CardContact(**contact) if contact else None,
+            "guardian": CardGuardian(**guardian) if guardian else None,
         }
     )

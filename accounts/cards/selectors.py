@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone, translation
 
+from accounts import selectors as account_selectors
 from accounts.cards import hosts, labels
 from accounts.cards.tokens import card_token_hash
 from accounts.models import CardLink, Credit, MediaLink, Member, Photo, Profile
@@ -59,6 +60,22 @@ class CardContact:
 
 
 @dataclass(frozen=True)
+class CardGuardian:
+    """A minor's contact on her card (issue #17): her consented guardian, never herself."""
+
+    name: str
+    relationship_label: str
+    email: str
+
+
+# Plain words per card language (the card's other labels are gettext; these two are few).
+GUARDIAN_RELATIONSHIP = {
+    "ko": {"parent": "부모", "legal_guardian": "법정대리인"},
+    "en": {"parent": "Parent", "legal_guardian": "Legal guardian"},
+}
+
+
+@dataclass(frozen=True)
 class Card:
     """A performer's card as plain data, its labels in `language`. Never the birth date: the
     age alone (on the Seoul date)."""
@@ -81,6 +98,8 @@ class Card:
     credits: tuple[CardCredit, ...]  # newest first
     media: tuple[CardMedia, ...]
     contact: CardContact | None  # None: the member's visibility hides it from this reader
+    # A minor's card shows her guardian instead of any contact of her own.
+    guardian: CardGuardian | None = None
 
     @property
     def primary_photo(self) -> CardPhoto | None:
@@ -155,15 +174,31 @@ def card_data(member: Member, *, language: str, for_application: bool = False) -
     media)."""
     profile: Profile = member.profile
     prefetch_related_objects([profile], "photos", "credits", "media_links")
+    today = timezone.localdate(timezone=SEOUL)
+    age = age_on(profile.birth_date, today)
+    minor = age is not None and age < account_selectors.MINOR_AGE
+    # A minor's own contact details never leave on a card, whatever her visibility setting.
     show_contact = (
-        for_application and profile.contact_visibility == Profile.ContactVisibility.APPLICATIONS
+        not minor
+        and for_application
+        and profile.contact_visibility == Profile.ContactVisibility.APPLICATIONS
     )
+    guardian = None
+    if minor:
+        consent = account_selectors.guardian_consent_given(member=member)
+        if consent is not None:
+            words = GUARDIAN_RELATIONSHIP["en" if language == "en" else "ko"]
+            guardian = CardGuardian(
+                name=consent.name,
+                relationship_label=words.get(consent.relationship, consent.relationship),
+                email=consent.email,
+            )
     with translation.override(language):
         return Card(
             member_id=str(member.pk),
             language=language,
             display_name=profile.display_name,
-            age=age_on(profile.birth_date, timezone.localdate(timezone=SEOUL)),
+            age=age,
             gender=profile.gender,
             gender_label=labels.label(labels.GENDER, profile.gender),
             height_cm=profile.height_cm,
@@ -179,6 +214,7 @@ def card_data(member: Member, *, language: str, for_application: bool = False) -
             credits=tuple(_credit(credit) for credit in profile.credits.all()),
             media=tuple(_media(link) for link in profile.media_links.all()),
             contact=CardContact(email=member.email, phone=profile.phone) if show_contact else None,
+            guardian=guardian,
         )
 
 

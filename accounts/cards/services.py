@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.cards import selectors, tokens
 from accounts.cards.visitors import is_machine
 from accounts.models import MEDIA_LINKS_MAX, CardLink, MediaLink, Member
@@ -210,6 +211,23 @@ def _first_application_view(*, link: CardLink, at: Any) -> None:
                 "company": application.audition.company,
                 "viewed_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
                 "moved": moved,
+            },
+        )
+    copy = account_selectors.guardian_copy(member)
+    if copy is not None:  # a minor's guardian is copied on her status changes (issue #17)
+        email_enqueue(
+            to_email=copy.email,
+            template=CARD_VIEWED_TEMPLATE,
+            language=member.language,
+            member=member,
+            context={
+                "title": application.audition.title,
+                "company": application.audition.company,
+                "viewed_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                "moved": moved,
+                "guardian_copy": True,
+                "child_email": member.email,
+                "revoke_url": copy.revoke_url,
             },
         )
     logger.info("card link %s: first view of application %s", link.pk, application.pk)

@@ -16,7 +16,7 @@ from django.db import models, transaction
 
 from accounts.models import CREDITS_MAX, PHOTOS_MAX, Credit, Member, Photo, Profile
 from accounts.profiles import images, selectors
-from accounts.services import member_update
+from accounts.services import member_age_recheck, member_update
 from ohmanager.exceptions import InvalidInput, NotFound
 
 # What a member may change through `me/profile`; anything else is never assigned.
@@ -68,12 +68,19 @@ def profile_update(*, member: Member, email_language: str | None = None, **field
     if unknown:
         raise ValueError(f"not profile fields: {sorted(unknown)}")
     profile = profile_lock(member_id=member.pk)
+    if "birth_date" in fields and fields["birth_date"] is None and profile.birth_date:
+        # Ages decide what a minor may see and whether a guardian consents (issue #17).
+        message = "The birth date can be corrected, not removed."
+        raise InvalidInput(message, fields={"birth_date": [message]})
+    birth_date_before = profile.birth_date
     for name, value in fields.items():
         if name == "gender" and value is None:
             value = ""
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
+    if profile.birth_date != birth_date_before:
+        member_age_recheck(member=member)
     if email_language is not None and email_language != member.language:
         # The language of emails is the member's; `me` shows the same value as `language`.
         member_update(member=member, language=email_language)

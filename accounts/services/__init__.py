@@ -5,7 +5,9 @@
 - `sessions`: login, refresh, revocation;
 - `passwords`: the signed-in change, the reset by code;
 - `members`: the member's own changes, the staff's suspend and reactivate, the profile shell;
-- `withdrawal`: withdrawal and the purge of a withdrawn member's files;
+- `withdrawal`: withdrawal (and the erasure it shares) and the purge of a withdrawn member's files;
+- `guardians`: a child's guardian: request, consent with the code, revocation, the erasure when
+  consent is not given again, the age check after a birth date changed (issue #17);
 - `housekeeping`: the nightly purge of dead sessions, codes and sent emails;
 - `inputs`: the email and password checks the services share.
 
@@ -27,6 +29,17 @@ from accounts.services.codes import (
     code_consume,
     code_email,
     code_issue,
+)
+from accounts.services.guardians import (
+    GUARDIAN_CODE_LIFETIME,
+    GUARDIAN_REVOCATION_GRACE,
+    guardian_consent_give,
+    guardian_consent_renew,
+    guardian_consent_revoke,
+    guardian_request,
+    guardian_request_resend,
+    guardians_unconsented_erase,
+    member_age_recheck,
 )
 from accounts.services.housekeeping import (
     DEAD_CODE_RETENTION,
@@ -63,7 +76,7 @@ from accounts.services.signup import (
     member_verify,
     verification_resend,
 )
-from accounts.services.withdrawal import member_withdraw, storage_prefix_purge
+from accounts.services.withdrawal import member_erase, member_withdraw, storage_prefix_purge
 
 __all__ = [
     "ACCOUNT_WRONG_CODES_PER_HOUR",
@@ -71,6 +84,8 @@ __all__ = [
     "CODE_MAX_ATTEMPTS",
     "DEAD_CODE_RETENTION",
     "DEAD_SESSION_RETENTION",
+    "GUARDIAN_CODE_LIFETIME",
+    "GUARDIAN_REVOCATION_GRACE",
     "SIGNUP_CODES_LIVE",
     "SIGNUP_RESEND_WINDOW",
     "WRONG_CODES_WINDOW",
@@ -82,6 +97,14 @@ __all__ = [
     "code_consume",
     "code_email",
     "code_issue",
+    "guardian_consent_give",
+    "guardian_consent_renew",
+    "guardian_consent_revoke",
+    "guardian_request",
+    "guardian_request_resend",
+    "guardians_unconsented_erase",
+    "member_age_recheck",
+    "member_erase",
     "member_reactivate",
     "member_sending_pause",
     "member_sending_resume",

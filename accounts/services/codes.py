@@ -7,7 +7,7 @@ transaction of the caller's (see accounts.services).
 import enum
 import secrets
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -47,14 +47,18 @@ def code_issue(
     purpose: str,
     password_hash: str = "",
     signed_up_at: datetime | None = None,
+    birth_date: date | None = None,
     replaces: VerificationCode | None = None,
+    lifetime: timedelta = CODE_LIFETIME,
 ) -> tuple[VerificationCode, str]:
     """Issues a code and returns it with the plain code, which only the email will carry.
 
     A reset code replaces the live one. A sign-up code replaces only `replaces` (its own
     sign-up's earlier code, on a resend) and the oldest beyond SIGNUP_CODES_LIVE, so a second
     sign-up of the address never voids the first one's code. The caller holds a row lock on
-    the member, so two requests cannot both insert a live code.
+    the member, so two requests cannot both insert a live code. Any other purpose (a
+    guardian's consent code) replaces the live one like a reset code. `lifetime`: a guardian
+    reads her mail when she does, so her code lives longer (the guess limits are the same).
     """
     now = timezone.now()
     live = selectors.verification_codes_live(member_id=member.id, purpose=purpose)
@@ -69,8 +73,9 @@ def code_issue(
         purpose=purpose,
         password_hash=password_hash,
         signed_up_at=signed_up_at,
+        birth_date=birth_date,
         created_at=now,
-        expires_at=now + CODE_LIFETIME,
+        expires_at=now + lifetime,
     )
     verification.code_hash = _code_hash(verification.id, code)
     verification.full_clean()

@@ -2,6 +2,7 @@
 reactivate, and the empty profile with its storage prefix."""
 
 import uuid
+from datetime import date
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -17,12 +18,13 @@ def member_storage_prefix(*, member_id: uuid.UUID) -> str:
 
 
 @transaction.atomic
-def profile_prepare(*, member: Member) -> Profile:
-    """The empty profile and the member's own prefix in the media storage. Idempotent."""
+def profile_prepare(*, member: Member, birth_date: date | None = None) -> Profile:
+    """The empty profile (with the birth date given at sign-up) and the member's own prefix in
+    the media storage. Idempotent."""
     prefix = member_storage_prefix(member_id=member.id)
     profile = Profile.objects.filter(member=member).first()
     if profile is None:
-        profile = Profile(member=member, storage_prefix=prefix)
+        profile = Profile(member=member, storage_prefix=prefix, birth_date=birth_date)
         profile.full_clean()
         profile.save()
     # Object stores have no directories: a small marker object makes the prefix exist.
@@ -59,9 +61,23 @@ def member_suspend(*, member: Member) -> bool:
 def member_reactivate(*, member: Member) -> bool:
     if member.status != Member.Status.SUSPENDED:
         return False
+    if _child_without_consent(member):
+        # A child whose guardian revoked comes back through the guardian, not the back office.
+        return False
     member.status = Member.Status.ACTIVE
     member.save(update_fields=["status", "updated_at"])
     return True
+
+
+def _child_without_consent(member: Member) -> bool:
+    from accounts import selectors
+
+    age = selectors.member_age(member=member)
+    return (
+        age is not None
+        and age < selectors.GUARDIAN_CONSENT_AGE
+        and selectors.guardian_consent_given(member=member) is None
+    )
 
 
 @transaction.atomic

@@ -6,7 +6,7 @@ counted although the request then fails.
 
 from django.db import transaction
 
-from accounts.models import Member, VerificationCode
+from accounts.models import SIGNED_IN_STATUSES, Member, VerificationCode
 from accounts.services.codes import code_check, code_consume, code_email, code_issue
 from accounts.services.inputs import email_clean, password_validate
 from accounts.services.sessions import sessions_revoke_all
@@ -49,7 +49,9 @@ def password_reset_request(*, email: str) -> None:
     """Emails a reset code to an active member; does nothing, visibly the same, otherwise."""
     email = email_clean(email)
     member = (
-        Member.objects.select_for_update().filter(email=email, status=Member.Status.ACTIVE).first()
+        Member.objects.select_for_update()
+        .filter(email=email, status__in=SIGNED_IN_STATUSES)
+        .first()
     )
     if member is not None:
         verification, code = code_issue(
@@ -73,7 +75,7 @@ def password_reset_confirm(*, email: str, code: str, new_password: str) -> Membe
 def _password_reset_apply(*, verification: VerificationCode, new_password: str) -> Member:
     code_consume(verification=verification)
     member = Member.objects.select_for_update().get(pk=verification.member_id)
-    if member.status != Member.Status.ACTIVE:
+    if not member.can_sign_in:
         raise Conflict("This account cannot be reset.", code="invalid_state")
     member.set_password(new_password)
     member.save(update_fields=["password", "updated_at"])

@@ -93,7 +93,7 @@ def session_login(*, email: str, password: str, user_agent: str, ip: str | None)
         raise _invalid_credentials()
     if member.status == Member.Status.PENDING:
         raise Forbidden("Verify your email address first.", code="account_not_verified")
-    if member.status != Member.Status.ACTIVE:
+    if not member.can_sign_in:
         raise Forbidden("This account is not active.", code=f"account_{member.status}")
     result = _session_open(member=member, user_agent=user_agent, ip=ip)
     member.last_login = result.session.created_at
@@ -119,7 +119,7 @@ def session_refresh(*, refresh_token: str) -> TokenPair:
     if session is None or str(session.member_id) != str(member_id) or not jti:
         raise NotAuthenticated("The refresh token is invalid.", code="token_not_valid")
     now = timezone.now()
-    if not session.is_live(now) or session.member.status != Member.Status.ACTIVE:
+    if not session.is_live(now) or not session.member.can_sign_in:
         raise NotAuthenticated("The session has ended. Sign in again.", code="session_expired")
 
     tokens = token_pair_issue(

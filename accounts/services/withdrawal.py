@@ -23,17 +23,25 @@ def member_withdraw(*, member: Member, password: str) -> None:
     """Ends the account: sessions revoked, codes and profile deleted, files purged after commit,
     the email anonymised so the address can sign up again. The row stays (anonymous) so that
     other records pointing at it keep their integrity."""
-    from accounts.tasks import purge_member_storage
-    from applications.services import application_emails_forget  # applications imports accounts
-
     if not member.check_password(password):
         raise InvalidInput(
             "The password is incorrect.",
             code="invalid_password",
             fields={"password": ["The password is incorrect."]},
         )
+    member_erase(member=member, reason="withdrawal")
+
+
+@transaction.atomic
+def member_erase(*, member: Member, reason: str) -> None:
+    """The withdrawal's erasure, also run when a child's guardian revoked consent and did not
+    give it again in time (accounts.services.guardians). Consent records stay: they are the
+    proof the law asks for."""
+    from accounts.tasks import purge_member_storage
+    from applications.services import application_emails_forget  # applications imports accounts
+
     member = Member.objects.select_for_update().get(pk=member.pk)
-    sessions_revoke_all(member=member, reason="withdrawal")
+    sessions_revoke_all(member=member, reason=reason)
     VerificationCode.objects.filter(member=member).delete()
     # Her card links die with the account (not only behind the page's status check).
     CardLink.objects.filter(member=member).delete()

@@ -15,7 +15,7 @@ from accounts import services as account_services
 from accounts.models import CardLink
 from accounts.tests.card_support import CARD, card_path, fill_profile, issue, open_card
 from accounts.tests.conftest import login
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,7 @@ def test_after_a_key_rotation_with_the_old_key_as_fallback_the_url_still_shows(c
 
 def test_a_withdrawal_deletes_the_members_card_links():
     member = MemberFactory()
-    account_services.profile_prepare(member=member)
+    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
     issue(login(member.email).client())
     assert CardLink.objects.filter(member=member).exists()
 

@@ -23,7 +23,7 @@ from accounts.tests.card_support import (
     open_card,
 )
 from accounts.tests.conftest import login
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, PASSWORD, MemberFactory
 from accounts.tests.images import image_bytes, upload
 from applications import services as application_services
 from applications.models import Application, Status
@@ -39,7 +39,7 @@ SEOUL_BIRTHDAY = datetime(2026, 3, 13, 15, 30, tzinfo=UTC)
 
 def _make_member(**profile) -> tuple[Member, APIClient]:
     member = MemberFactory()
-    account_services.profile_prepare(member=member)
+    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
     fill_profile(member, **profile)
     return member, login(member.email).client()
 

@@ -12,7 +12,7 @@ from accounts import services as account_services
 from accounts.models import CardLink
 from accounts.tests.card_support import card_path, fill_profile, issue, open_card
 from accounts.tests.conftest import login
-from accounts.tests.factories import MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, MemberFactory
 from accounts.tests.images import image_bytes, upload
 from ohmanager.pdf import availability
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def card_pdf_path() -> str:
     member = MemberFactory()
-    account_services.profile_prepare(member=member)
+    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
     fill_profile(member)
     client = login(member.email).client()
     for size in ((3000, 4000), (4000, 3000)):

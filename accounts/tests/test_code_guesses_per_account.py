@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.services import ACCOUNT_WRONG_CODES_PER_HOUR, CODE_MAX_ATTEMPTS
 from accounts.tests.conftest import last_code
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE_ISO, PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -74,7 +74,10 @@ def test_the_account_cap_ends_with_its_window(api_client):
 
 def test_resent_sign_up_codes_share_the_accounts_guesses(api_client):
     email = "guessed@example.kr"
-    api_client.post("/api/v1/auth/signup", {"email": email, "password": PASSWORD})
+    api_client.post(
+        "/api/v1/auth/signup",
+        {"email": email, "password": PASSWORD, "birth_date": ADULT_BIRTH_DATE_ISO},
+    )
     statuses = []
     for _ in range(ACCOUNT_WRONG_CODES_PER_HOUR + 2):
         api_client.post("/api/v1/auth/verify/resend", {"email": email})

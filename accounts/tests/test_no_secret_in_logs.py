@@ -11,7 +11,7 @@ from django.core import mail
 
 from accounts import services
 from accounts.tests.conftest import last_code
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE_ISO, PASSWORD, MemberFactory
 from emails.models import EmailMessage
 from emails.services import email_context_open, email_context_seal
 from ohmanager.logging import JsonFormatter
@@ -37,7 +37,10 @@ def test_sign_up_and_reset_codes_are_in_no_task_argument_and_no_log_line(
 ):
     caplog.set_level(logging.DEBUG)
     email = "nosecret@example.kr"
-    api_client.post("/api/v1/auth/signup", {"email": email, "password": PASSWORD})
+    api_client.post(
+        "/api/v1/auth/signup",
+        {"email": email, "password": PASSWORD, "birth_date": ADULT_BIRTH_DATE_ISO},
+    )
     signup_code = last_code(email)
     api_client.post("/api/v1/auth/verify", {"email": email, "code": signup_code})
     api_client.post("/api/v1/auth/password/reset", {"email": email})

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Member, MemberSession
 from accounts.tests.conftest import login
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import ADULT_BIRTH_DATE_ISO, PASSWORD
 from ohmanager.tests.concurrency import in_parallel
 
 pytestmark = [pytest.mark.services]
@@ -34,7 +34,8 @@ def test_the_whole_sign_up_over_http_with_real_smtp_and_a_real_worker(
 
     # given a sign-up: the worker on Redis sends the code through a real SMTP server
     response = client.post(
-        "/api/v1/auth/signup", {"email": "real@example.kr", "password": PASSWORD}
+        "/api/v1/auth/signup",
+        {"email": "real@example.kr", "password": PASSWORD, "birth_date": ADULT_BIRTH_DATE_ISO},
     )
     assert response.status_code == 201
     message = smtp_server.wait_for(lambda m: m["To"] == "real@example.kr")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Member, Profile, VerificationCode
 from accounts.tests.conftest import emails_to, last_code, login
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE_ISO, PASSWORD, MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,7 +21,9 @@ RESEND = "/api/v1/auth/verify/resend"
 
 def signup(api_client, email: str, password: str = PASSWORD, headers=None, **fields):
     return api_client.post(
-        SIGNUP, {"email": email, "password": password, **fields}, **(headers or {})
+        SIGNUP,
+        {"email": email, "password": password, "birth_date": ADULT_BIRTH_DATE_ISO, **fields},
+        **(headers or {}),
     )
 
 
@@ -54,7 +56,9 @@ def test_the_whole_sign_up_flow(api_client):
     assert response.json()["status"] == "active"
     assert response.json()["profile"]["display_name"] == ""
     assert response.json()["profile"]["photos"] == []
-    assert response.json()["profile"]["completeness"]["percent"] == 0
+    # the birth date of the sign-up is the one part of the profile already filled in
+    assert response.json()["profile"]["completeness"]["percent"] == 10
+    assert response.json()["profile"]["birth_date"] == ADULT_BIRTH_DATE_ISO
     member.refresh_from_db()
     assert member.status == Member.Status.ACTIVE
     profile = Profile.objects.get(member=member)

@@ -9,7 +9,7 @@ from django.core import mail
 
 from accounts.models import Member
 from accounts.tests.conftest import CODE, last_code
-from accounts.tests.factories import PASSWORD
+from accounts.tests.factories import ADULT_BIRTH_DATE_ISO, PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,7 +23,9 @@ ATTACKER_PASSWORD = "attacker-chosen-pass-9"
 
 
 def signup(client, password: str) -> None:
-    response = client.post(SIGNUP, {"email": ADDRESS, "password": password})
+    response = client.post(
+        SIGNUP, {"email": ADDRESS, "password": password, "birth_date": ADULT_BIRTH_DATE_ISO}
+    )
     assert response.status_code == 201, response.json()
 
 

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from accounts.models import Member
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, PASSWORD, MemberFactory
 from auditions.models import Audition
 from auditions.tests import factories as audition_factories
 
@@ -40,9 +40,9 @@ def login_client(member: Member) -> APIClient:
 
 @pytest.fixture
 def make_member(db) -> Callable[..., Member]:
-    def make(**fields) -> Member:
+    def make(*, birth_date=ADULT_BIRTH_DATE, **fields) -> Member:
         member = MemberFactory(**fields)
-        account_services.profile_prepare(member=member)
+        account_services.profile_prepare(member=member, birth_date=birth_date)
         return member
 
     return make

@@ -494,3 +494,36 @@ def test_withdrawal_empties_the_copies_of_what_she_sent(client, performer, email
 
     copy = ApplicationEmail.objects.get()
     assert (copy.subject, copy.body, copy.card_snapshot) == ("", "", {})
+
+
+def test_a_minors_guardian_is_copied_on_what_she_sends(make_member, email_audition):
+    from datetime import date
+
+    from accounts import services as account_services
+    from accounts.models import GuardianConsent
+
+    member = make_member()
+    today = timezone.localdate()
+    fill_profile(member, birth_date=date(today.year - 17, 1, 1))
+    account_services.guardian_request(
+        member=member, name="박지현", relationship="parent", email="mother@example.kr"
+    )
+    GuardianConsent.objects.filter(member=member).update(
+        status=GuardianConsent.Status.GIVEN, given_at=timezone.now()
+    )
+    mail.outbox.clear()
+
+    assert _send(login_client(member), email_audition).status_code == 201
+
+    [sent] = [m for m in mail.outbox if m.to == ["Casting.Team@example.com"]]
+    assert sent.cc == ["mother@example.kr"]
+    assert member.email not in sent.body  # a minor's contact is her guardian's
+    assert "연락처 (보호자): 박지현 (부모) · mother@example.kr" in sent.body
+    assert "mother@example.kr" in sent.alternatives[0][0]
+
+
+def test_an_adults_application_copies_nobody(client, email_audition):
+    assert _send(client, email_audition).status_code == 201
+
+    [sent] = mail.outbox
+    assert sent.cc == []

@@ -29,7 +29,7 @@ from schemathesis.config import SchemathesisConfig
 
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, PASSWORD, MemberFactory
 from applications import services as application_services
 from auditions import services as audition_services
 from auditions.tests import factories as audition_factories
@@ -108,7 +108,7 @@ CONFIG = SchemathesisConfig.from_dict(
 def _seed_member_data():
     """A member who owns one of everything the API lets a member own, and catalogue data."""
     member = MemberFactory()
-    account_services.profile_prepare(member=member)
+    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
     audition_factories.source()
     open_call = audition_factories.audition(apply_method="in_app", apply_target="")
     audition_factories.audition(deadline=timezone.localdate() + timedelta(days=3))

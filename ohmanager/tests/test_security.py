@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from accounts.models import Credit, Member, MemberSession, Photo
 from accounts.profiles import services as profile_services
-from accounts.tests.factories import PASSWORD, MemberFactory
+from accounts.tests.factories import ADULT_BIRTH_DATE, PASSWORD, MemberFactory
 from accounts.tests.images import image_bytes, upload
 from applications import services as application_services
 from applications.models import Application
@@ -38,7 +38,7 @@ def _fresh_cache():
 
 def _member() -> Member:
     member = MemberFactory()
-    account_services.profile_prepare(member=member)
+    account_services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
     return member
 
 

@@ -49,7 +49,14 @@ def test_sign_up_and_reset_codes_reach_no_log_of_web_or_worker_at_debug(
     email, password, new_password = "quiet@example.kr", "first-strong-pass-8", "second-pass-x9"
 
     # sign up, read the code from the real mail, verify
-    assert http("POST", f"{api}/auth/signup", {"email": email, "password": password})[0] == 201
+    assert (
+        http(
+            "POST",
+            f"{api}/auth/signup",
+            {"email": email, "password": password, "birth_date": "1995-03-14"},
+        )[0]
+        == 201
+    )
     signup_code = code_from(smtp_server.wait_for(lambda m: m["To"] == email, timeout=40))
     assert http("POST", f"{api}/auth/verify", {"email": email, "code": signup_code})[0] == 200
 
