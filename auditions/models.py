@@ -447,6 +447,7 @@ class AuditionEvent(models.Model):
         REPORTED = "reported", _("Reported by a member")
         SCAM = "scam", _("Hidden as a scam")
         POSTER_BLOCKED = "poster_blocked", _("Poster blocked")
+        POSTER_MERGED = "poster_merged", _("Poster merged into another")
 
     audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

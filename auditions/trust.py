@@ -265,7 +265,7 @@ def guarantee_promised(text: str) -> bool:
 # A commercial (CF, 광고, 바이럴) or a paid platform's production for no pay: 무페이/노개런티
 # wording from casting boards ("페이 없음", "무보수", "노개런티", "재능기부").
 _COMMERCIAL = re.compile(
-    r"\bcf\b|광고|바이럴|브랜드|홍보\s*영상|제품\s*촬영|쇼핑몰|화보|커머셜|commercial|"
+    r"(?<![a-z])cf(?![a-z])|광고|바이럴|브랜드|홍보\s*영상|제품\s*촬영|쇼핑몰|화보|커머셜|commercial|"
     r"넷플릭스|netflix|티빙|tving|쿠팡\s*플레이|디즈니\s*플러스|웨이브|wavve|왓챠"
 )
 _UNPAID_WORDS = re.compile(
@@ -284,11 +284,13 @@ def unpaid_commercial(data: TrustInput, text: str) -> bool:
 # "'SNL 코리아' 관계자로부터 ... 오디션 사칭" (https://v.daum.net/v/20240709184713422),
 # "'넷플릭스'를 사칭하여 아역배우 오디션을 진행" (http://wooridesk.com/?code=%2Fdetail.php%3Fcafe_mkt
 # %3D1722088726&product_no=41494): a famous name on a free mailbox or a messenger.
+# Latin names bounded by non-Latin letters only: "snl코리아" is SNL (Hangul is a word character,
+# so \b would not split it), "kbsnet" is not KBS.
 _FAMOUS = re.compile(
-    r"넷플릭스|netflix|\bsnl\b|tvn|cj\s*enm|jtbc|\bkbs\b|\bmbc\b|\bsbs\b|쿠팡\s*플레이|"
-    r"coupang\s*play|디즈니|disney|티빙|tving|hybe|하이브|\bsm\s*(?:엔터|ent)|에스엠\s*엔터|"
-    r"\byg\s*(?:엔터|ent)?|와이지\s*엔터|\bjyp\b|스튜디오\s*드래곤|studio\s*dragon|"
-    r"카카오\s*엔터|kakao\s*ent"
+    r"넷플릭스|netflix|(?<![a-z])(?:snl|tvn|jtbc|kbs|mbc|sbs|jyp|hybe)(?![a-z])|"
+    r"cj\s*enm|씨제이\s*이엔엠|쿠팡\s*플레이|coupang\s*play|디즈니\s*플러스|disney\s*\+|"
+    r"티빙|tving|하이브|(?<![a-z])(?:sm|yg)\s*(?:엔터|ent)|에스엠\s*엔터|와이지\s*엔터|"
+    r"스튜디오\s*드래곤|studio\s*dragon|카카오\s*엔터|kakao\s*ent"
 )
 _FREE_MAILBOX = re.compile(
     r"@(?:gmail|naver|daum|hanmail|kakao|nate|hotmail|outlook|yahoo|icloud|live|proton)\."

@@ -43,6 +43,7 @@ TEMPLATES = {
     "reminder_schedule",  # applications/selectors.py
     "reminder_stale",  # applications/selectors.py
     "card_viewed",  # accounts/cards/services.py
+    "audition_scam_warning",  # auditions/services/moderation.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.

@@ -20,6 +20,7 @@ from auditions.models import (
     PayType,
     PayUnit,
     Region,
+    Report,
 )
 from auditions.posters import PosterFigures
 from auditions.selectors import display_status
@@ -198,3 +199,15 @@ def audition_dict(audition: Audition, today: date, language: str = "ko") -> dict
         "applied": getattr(audition, "application_id", None) is not None,
         "application_id": _uuid(getattr(audition, "application_id", None)),
     }
+
+
+class ReportInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    text = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ReportOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    text = StrictCharField()
+    created_at = serializers.DateTimeField()

@@ -402,7 +402,9 @@ def _build(
     audition_derive(audition, repost_count=reposts.count(audition), poster_reply_rate=reply_rate)
     try:
         audition.full_clean(
-            exclude=["duplicate_of", "advertiser"], validate_unique=False, validate_constraints=False
+            exclude=["duplicate_of", "advertiser"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as error:
         raise InvalidInput(fields=error.message_dict) from error
