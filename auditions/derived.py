@@ -176,14 +176,24 @@ def quarantine_event(audition: Audition) -> AuditionEvent | None:
     )
 
 
+def quarantine_record(audition: Audition) -> None:
+    """Saves the audit event of a quarantine (or release) `audition_derive` decided, once."""
+    if (event := quarantine_event(audition)) is not None:
+        event.save()
+    audition.quarantine_change = None
+
+
 def audition_save(audition: Audition) -> None:
-    """Derives the columns, validates (InvalidInput with the fields' messages) and saves; a
-    quarantine the trust assessment called for goes into the audit trail."""
+    """Derives the columns, validates (InvalidInput with the fields' messages) and saves. A
+    quarantine the trust assessment called for goes into the audit trail here for an existing
+    call; a new call's creator records it after the call's `created` event
+    (`quarantine_record`), so the trail reads in order."""
+    adding = audition._state.adding
     audition_derive(audition)
     try:
         audition.full_clean(exclude=["duplicate_of", "advertiser"])
     except ValidationError as error:
         raise InvalidInput(fields=error.message_dict) from error
     audition.save()
-    if (event := quarantine_event(audition)) is not None:
-        event.save()
+    if not adding:
+        quarantine_record(audition)

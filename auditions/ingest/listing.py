@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from auditions import posters
-from auditions.derived import arrival_status, audition_save
+from auditions.derived import arrival_status, audition_save, quarantine_record
 from auditions.history import audition_event_record
 from auditions.ingest.types import IngestResult, ListingData, RoleData
 from auditions.ingest.values import (
@@ -133,6 +133,7 @@ def audition_ingest_listing(
     audition_event_record(
         audition, AuditionEvent.Action.CREATED, note=f"Crawled from {source.name}"
     )
+    quarantine_record(audition)
     if why:
         changes = {"status": [None, status]}
         audition_event_record(audition, AuditionEvent.Action.EXPIRED, changes=changes, note=why)
