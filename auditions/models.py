@@ -283,7 +283,11 @@ class Audition(models.Model):
         ordering = ["-posted_at", "-id"]
         # The admin's merge action: it retires a call and moves its listings and applications,
         # which editing one (change_audition) does not imply (see auditions/admin.py).
-        permissions = [("merge_audition", "Can merge duplicate auditions")]
+        permissions = [
+            ("merge_audition", "Can merge duplicate auditions"),
+            # The moderation queue's decisions (#18): clear, hide as a scam, close, merge.
+            ("moderate_audition", "Can decide on reported and quarantined auditions"),
+        ]
         indexes = [
             # One per public ordering, led by status (every list filters on it).
             models.Index(fields=["status", "-posted_at", "-id"], name="audition_status_posted"),
@@ -331,6 +335,16 @@ class Audition(models.Model):
             raise ValidationError({"title": _("A title is required.")})
         if not isinstance(self.required_media, list):
             raise ValidationError({"required_media": _("Must be a list.")})
+
+
+class ModerationCase(Audition):
+    """The moderation queue (#18): the auditions that are quarantined or carry unresolved
+    member reports, as the admin lists them (auditions.admin.ModerationCaseAdmin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("moderation case")
+        verbose_name_plural = _("moderation queue")
 
 
 class Role(models.Model):

@@ -152,7 +152,13 @@ def _count(queryset: Any) -> Subquery:
 
 
 def _figures(advertiser_ids: set[Any]) -> Any:
-    """Posters with their figures as correlated counts: one query whatever the number."""
+    return advertisers_with_figures(Advertiser.objects.filter(pk__in=advertiser_ids))
+
+
+def advertisers_with_figures(queryset: Any) -> Any:
+    """`queryset`'s posters with their figures as correlated counts (`calls`,
+    `answered_or_not`, `replied`, `no_response`, `member_reports`): one query whatever the
+    number (the API's page, the admin's poster list)."""
     from applications.models import Application  # applications builds on auditions
 
     mine = {"audition__advertiser_id": OuterRef("pk")}
@@ -170,7 +176,7 @@ def _figures(advertiser_ids: set[Any]) -> Any:
             Value(0),
         )
 
-    return Advertiser.objects.filter(pk__in=advertiser_ids).annotate(
+    return queryset.annotate(
         calls=_count(
             Audition.objects.filter(advertiser_id=OuterRef("pk")).exclude(
                 status=Audition.Status.MERGED
