@@ -299,12 +299,12 @@ _FREE_MAILBOX = re.compile(
 
 def impersonation_risk(data: TrustInput) -> bool:
     named = fold(" ".join([data.title, data.company, data.production_type, data.description]))
-    # The contact itself may name the platform ("open.kakao.com"): read only the other fields.
-    named = _MESSENGER_HOSTS.sub(" ", named)
+    # Addresses name no one: "netflix.fan@gmail.com" in the text is the contact, not a claim.
+    named = _URL.sub(" ", _EMAIL.sub(" ", named))
     if not _FAMOUS.search(named):
         return False
     contact = fold(" ".join([data.apply_target, data.contact_raw]))
     return bool(_FREE_MAILBOX.search(contact) or _MESSENGER.search(contact))
 
 
-_MESSENGER_HOSTS = re.compile(r"open\.kakao\.com\S*|pf\.kakao\.com\S*|@kakao\.com")
+_URL = re.compile(r"https?://\S+|www\.\S+")

@@ -80,6 +80,8 @@ class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
 
     @extend_schema(
         summary="Report an audition (scam, fee asked, fake, ...) to staff",
+        description="One report per member and audition. Reports by members who applied weigh "
+        "more; enough weight hides the audition at once pending staff review.",
         request=ReportInput,
         responses={
             201: ReportOutput,

@@ -201,6 +201,8 @@ IMPERSONATION_NEGATIVE = [
     {"title": "단편영화 배우 모집", "apply_target": "film.sori@gmail.com"},  # nothing famous
     {"title": "smart 광고 모델", "apply_target": "x@gmail.com"},  # "sm" inside a word
     {"title": "tvnet 연기학원 공연", "apply_target": "x@naver.com"},  # "tvn" inside a word
+    # an address is no claim: the famous word sits in the contact only
+    {"description": "지원: netflix.fan@gmail.com", "apply_target": "netflix.fan@gmail.com"},
 ]
 
 

@@ -404,3 +404,24 @@ def test_figures_never_name_a_member(source):
         "last_seen",
     }
     assert figures.first_seen <= timezone.now() + timedelta(seconds=1)
+
+
+def test_the_schema_agrees_with_the_contract(client):
+    # the contract's "Reports and posters": the report path and its codes, `poster` on the audition
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    report_path = next(path for path in schema["paths"] if path.endswith("/report"))
+    assert report_path == "/api/v1/auditions/{id}/report"
+    post = schema["paths"][report_path]["post"]
+    assert {"201", "400", "404", "409", "429"} <= set(post["responses"])
+    assert "already_reported" in post["responses"]["409"]["description"]
+    body = schema["components"]["schemas"]["ReportInputRequest"]
+    assert body["required"] == ["reason"]
+    reasons = schema["components"]["schemas"][
+        body["properties"]["reason"]["$ref"].rsplit("/", 1)[-1]
+    ]["enum"]
+    assert reasons == ["scam", "fee", "fake", "inappropriate", "expired", "duplicate", "other"]
+    audition = schema["components"]["schemas"]["Audition"]
+    assert "poster" in audition["required"]
+    poster = schema["components"]["schemas"]["Poster"]
+    assert set(poster["properties"]) == {"calls", "reply_rate", "member_reports", "first_seen"}
+    assert poster["properties"]["reply_rate"]["nullable"] is True
