@@ -3,7 +3,7 @@ staff edits lock their fields against crawls and land in the audit trail (Auditi
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -121,6 +121,9 @@ class AuditionAdmin(admin.ModelAdmin):
         "status",
         "trust_score",
         "trust_flags",
+        "quarantine_reason",
+        "trust_review",
+        "advertiser",
         "staff_locked_fields",
         "duplicate_of",
         "created_at",
@@ -291,6 +294,15 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                 weight_total=Sum("reports__weight", filter=Q(reports__resolved_at__isnull=True)),
             )
             .order_by("-weight_total", "-posted_at")
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=Report.objects.filter(resolved_at__isnull=True).order_by(
+                        "-created_at"
+                    ),
+                    to_attr="open_report_rows",
+                )
+            )
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -322,8 +334,8 @@ class ModerationCaseAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("what members wrote"))
     def report_texts(self, obj: Audition) -> str:
-        rows = obj.reports.filter(resolved_at__isnull=True).values_list("reason", "text")[:3]
-        return " | ".join(f"{reason}: {text[:80]}" for reason, text in rows)
+        rows = getattr(obj, "open_report_rows", [])[:3]
+        return " | ".join(f"{row.reason}: {row.text[:80]}" for row in rows)
 
     @admin.display(description=_("poster"))
     def poster_link(self, obj: Audition) -> str:

@@ -24,7 +24,13 @@ from auditions.models import (
 )
 from auditions.posters import PosterFigures
 from auditions.selectors import display_status
-from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField, StrictURLField
+from ohmanager.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+    StrictURLField,
+)
 
 
 class PaySerializer(serializers.Serializer):
@@ -78,7 +84,7 @@ class TrustSerializer(serializers.Serializer):
 
 class PosterSerializer(serializers.Serializer):
     calls = StrictIntegerField(help_text="Calls we have seen from this poster.")
-    reply_rate = serializers.FloatField(
+    reply_rate = StrictFloatField(
         allow_null=True,
         help_text="Share of our members' applications to its calls that moved past `applied`; "
         "null under 5 applications (the privacy floor).",
