@@ -200,8 +200,8 @@ def localized_flags(flags: list[dict[str, str]], language: str) -> list[dict[str
 # http://news.jtbc.joins.com/html/298/NB10250298.html), "트레이닝 비를 내야 하는데"
 # (http://v658.ndsoftnews.net/news/articleView.html?idxno=7897), "카메라 테스트 비용이 10만원",
 # "소속비" (https://ilyosisa.co.kr/news/section.html?sec_no=29).
-# "비" as a fee and not "비공개", "비밀", "비대면", "비디오".
-_BI = r"\s*비(?:용)?(?![공밀대디율중])"
+# "비" as a fee and not "비공개", "비밀", "비대면", "비디오", "비슷", "비교", "비전", "비자".
+_BI = r"\s*비(?:용)?(?![공밀대디율중슷교전자])"
 _FEE_WORDS = (
     rf"등록{_BI}|수수료|(?:프로필|사진)\s*(?:사진\s*)?촬영{_BI}|교육{_BI}|레슨{_BI}|수강료|"
     rf"수업료|트레이닝{_BI}|오디션{_BI}|오디션\s*(?:응시료|참가비)|응시료|참가{_BI}|"
