@@ -189,10 +189,17 @@ def audition_moderate(
 
 def _tell_members_scam(audition: Audition, note: str) -> int:
     """One e-mail per active member who applied to or bookmarked the call, in their language,
-    with the reason: staff's note, else the call's trust flags. Once: a call is hidden as a
-    scam only once (a second decision is a no-op), and a member who did both gets one."""
+    with the reason: staff's note, else the call's trust flags. Once: a second "scam" decision
+    is a no-op, one after a clear tells no one again (the trail holds the earlier one), and a
+    member who did both gets one."""
     from applications.models import Application  # applications builds on auditions
     from emails.services import email_enqueue  # emails builds on accounts only
+
+    if (
+        AuditionEvent.objects.filter(audition=audition, action=AuditionEvent.Action.SCAM).count()
+        > 1
+    ):
+        return 0
 
     applied = Application.objects.filter(audition=audition).values_list("member_id", flat=True)
     bookmarked = Bookmark.objects.filter(audition=audition).values_list("member_id", flat=True)
