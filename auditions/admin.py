@@ -3,12 +3,24 @@ staff edits lock their fields against crawls and land in the audit trail (Auditi
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from auditions import services
-from auditions.models import Audition, AuditionEvent, Role, Source, SourceListing
+from auditions import posters, services
+from auditions.models import (
+    Advertiser,
+    AdvertiserKey,
+    Audition,
+    AuditionEvent,
+    ModerationCase,
+    Report,
+    Role,
+    Source,
+    SourceListing,
+)
 from auditions.trust import PENALTIES
 from ohmanager.exceptions import ApplicationError
 
@@ -109,6 +121,9 @@ class AuditionAdmin(admin.ModelAdmin):
         "status",
         "trust_score",
         "trust_flags",
+        "quarantine_reason",
+        "trust_review",
+        "advertiser",
         "staff_locked_fields",
         "duplicate_of",
         "created_at",
@@ -206,3 +221,304 @@ class SourceListingAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+# --- Trust and safety (#18) -----------------------------------------------------------------------
+
+
+class ReportInline(admin.TabularInline):
+    model = Report
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "reason", "text", "weight", "member", "resolved_at")
+    readonly_fields = fields
+    verbose_name_plural = _("member reports")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ModerationEventInline(AuditionEventInline):
+    fk_name = "audition"
+
+
+@admin.register(ModerationCase)
+class ModerationCaseAdmin(admin.ModelAdmin):
+    """The moderation queue: quarantined calls and calls with unresolved reports, the most
+    weighed first, with their flags and the reports' text. Every decision goes through
+    auditions.services (audition_moderate, advertiser_block), which writes the audit trail."""
+
+    list_display = (
+        "title",
+        "company",
+        "status",
+        "quarantine_reason",
+        "trust_score",
+        "flag_codes",
+        "open_reports",
+        "report_weight",
+        "report_texts",
+        "poster_link",
+    )
+    list_filter = ("status", "quarantine_reason")
+    search_fields = ("title", "company", "=id")
+    fields = (
+        "title",
+        "company",
+        "description",
+        "apply_method",
+        "apply_target",
+        "contact_raw",
+        "status",
+        "quarantine_reason",
+        "trust_review",
+        "trust_score",
+        "trust_flags",
+        "advertiser",
+    )
+    readonly_fields = fields
+    inlines = [ReportInline, ModerationEventInline]
+    actions = ["clear", "hide_as_scam", "close", "merge_as_duplicate", "block_poster"]
+    list_per_page = 50
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        unresolved = Report.objects.filter(audition=OuterRef("pk"), resolved_at__isnull=True)
+        return (
+            super()
+            .get_queryset(request)
+            .defer("search_vector")
+            .filter(Q(status=Audition.Status.QUARANTINED) | Exists(unresolved))
+            .exclude(status=Audition.Status.MERGED)
+            .annotate(
+                report_total=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
+                weight_total=Sum("reports__weight", filter=Q(reports__resolved_at__isnull=True)),
+            )
+            .order_by("-weight_total", "-posted_at")
+            .prefetch_related(
+                Prefetch(
+                    "reports",
+                    queryset=Report.objects.filter(resolved_at__isnull=True).order_by(
+                        "-created_at"
+                    ),
+                    to_attr="open_report_rows",
+                )
+            )
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("auditions.moderate_audition")
+
+    def has_block_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("auditions.block_advertiser")
+
+    @admin.display(description=_("flags"))
+    def flag_codes(self, obj: Audition) -> str:
+        return ", ".join(flag["code"] for flag in obj.trust_flags)
+
+    @admin.display(description=_("reports"), ordering="report_total")
+    def open_reports(self, obj: Audition) -> int:
+        return obj.report_total
+
+    @admin.display(description=_("weight"), ordering="weight_total")
+    def report_weight(self, obj: Audition) -> int:
+        return obj.weight_total or 0
+
+    @admin.display(description=_("what members wrote"))
+    def report_texts(self, obj: Audition) -> str:
+        rows = getattr(obj, "open_report_rows", [])[:3]
+        return " | ".join(f"{row.reason}: {row.text[:80]}" for row in rows)
+
+    @admin.display(description=_("poster"))
+    def poster_link(self, obj: Audition) -> str:
+        if obj.advertiser_id is None:
+            return "—"
+        url = reverse("admin:auditions_advertiser_change", args=[obj.advertiser_id])
+        return format_html('<a href="{}">{}</a>', url, _("poster page"))
+
+    def _decide(self, request, queryset: QuerySet, decision: str, done: str) -> None:
+        count = 0
+        for audition in queryset:
+            try:
+                services.audition_moderate(audition=audition, decision=decision, actor=request.user)
+                count += 1
+            except ApplicationError as error:
+                self.message_user(request, f"{audition}: {error.message}", messages.WARNING)
+        self.message_user(request, f"{count} {done}.", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Clear: the call is fine (open it again)"), permissions=["moderate"]
+    )
+    def clear(self, request, queryset):
+        self._decide(request, queryset, services.Decision.CLEAR, "cleared")
+
+    @admin.action(
+        description=_("Hide as a scam (members who applied or saved it are told)"),
+        permissions=["moderate"],
+    )
+    def hide_as_scam(self, request, queryset):
+        self._decide(request, queryset, services.Decision.SCAM, "hidden as scams")
+
+    @admin.action(description=_("Close: real, but over"), permissions=["moderate"])
+    def close(self, request, queryset):
+        self._decide(request, queryset, services.Decision.CLOSE, "closed")
+
+    @admin.action(
+        description=_("Merge as duplicates of the earliest posted of the selection"),
+        permissions=["moderate"],
+    )
+    def merge_as_duplicate(self, request, queryset):
+        auditions = list(queryset.order_by("posted_at"))
+        if len(auditions) < 2:
+            self.message_user(request, "Select the duplicate and the original.", messages.WARNING)
+            return
+        original, duplicates = auditions[0], auditions[1:]
+        for duplicate in duplicates:
+            services.audition_moderate(
+                audition=duplicate, decision=services.Decision.DUPLICATE, actor=request.user,
+                into=original,
+            )  # fmt: skip
+        self.message_user(request, f"Merged {len(duplicates)} into “{original}”.", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Block the poster (its future calls are quarantined)"),
+        permissions=["block"],
+    )
+    def block_poster(self, request, queryset):
+        blocked = 0
+        for advertiser in Advertiser.objects.filter(
+            pk__in=queryset.exclude(advertiser=None).values("advertiser_id")
+        ):
+            services.advertiser_block(advertiser=advertiser, actor=request.user)
+            blocked += 1
+        self.message_user(request, f"{blocked} posters blocked.", messages.SUCCESS)
+
+
+class AdvertiserKeyInline(admin.TabularInline):
+    model = AdvertiserKey
+    extra = 0
+    can_delete = False
+    fields = ("kind", "value")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class AdvertiserCallInline(admin.TabularInline):
+    model = Audition
+    fk_name = "advertiser"
+    extra = 0
+    can_delete = False
+    fields = ("title", "status", "trust_score", "posted_at")
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("calls")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Advertiser)
+class AdvertiserAdmin(admin.ModelAdmin):
+    """The poster page: its contact keys, its calls and what our members' applications say
+    about it (the same figures as the API's `poster`, with the counts behind the rate)."""
+
+    list_display = (
+        "__str__",
+        "blocked",
+        "calls",
+        "applications",
+        "reply_rate",
+        "no_response",
+        "member_reports",
+        "first_seen_at",
+        "last_seen_at",
+        "merged_into",
+    )
+    list_filter = ("blocked",)
+    search_fields = ("name", "keys__value", "=id")
+    fields = (
+        "name",
+        "blocked",
+        "blocked_at",
+        "merged_into",
+        "first_seen_at",
+        "last_seen_at",
+        "calls",
+        "applications",
+        "reply_rate",
+        "no_response",
+        "member_reports",
+    )
+    readonly_fields = fields
+    inlines = [AdvertiserKeyInline, AdvertiserCallInline]
+    actions = ["block", "merge_into_earliest"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return posters.advertisers_with_figures(super().get_queryset(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_block_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("auditions.block_advertiser")
+
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("auditions.merge_advertiser")
+
+    @admin.display(description=_("calls"), ordering="calls")
+    def calls(self, obj: Advertiser) -> int:
+        return obj.calls
+
+    @admin.display(description=_("applications"), ordering="answered_or_not")
+    def applications(self, obj: Advertiser) -> int:
+        return obj.answered_or_not
+
+    @admin.display(description=_("reply rate"))
+    def reply_rate(self, obj: Advertiser) -> str:
+        if obj.answered_or_not < posters.PRIVACY_FLOOR:
+            return f"— (under {posters.PRIVACY_FLOOR} applications)"
+        return f"{obj.replied / obj.answered_or_not:.0%}"
+
+    @admin.display(description=_("no response"), ordering="no_response")
+    def no_response(self, obj: Advertiser) -> int:
+        return obj.no_response
+
+    @admin.display(description=_("member reports"), ordering="member_reports")
+    def member_reports(self, obj: Advertiser) -> int:
+        return obj.member_reports
+
+    @admin.action(description=_("Block (future calls are quarantined)"), permissions=["block"])
+    def block(self, request, queryset):
+        for advertiser in queryset:
+            services.advertiser_block(advertiser=advertiser, actor=request.user)
+        self.message_user(request, "Blocked.", messages.SUCCESS)
+
+    @admin.action(
+        description=_("Merge into the earliest seen (one poster, several contacts)"),
+        permissions=["merge"],
+    )
+    def merge_into_earliest(self, request, queryset):
+        chosen = list(queryset.filter(merged_into=None).order_by("first_seen_at", "id"))
+        if len(chosen) < 2:
+            self.message_user(request, "Select at least two posters.", messages.WARNING)
+            return
+        kept = chosen[0]
+        for other in chosen[1:]:
+            kept = services.advertiser_merge(advertiser=other, into=kept, actor=request.user)
+        self.message_user(request, f"Merged {len(chosen) - 1} into “{kept}”.", messages.SUCCESS)

@@ -115,6 +115,57 @@ class Source(models.Model):
         return self.name
 
 
+class Advertiser(models.Model):
+    """A poster known by its contact (#18): the normalised e-mail addresses, phone numbers and
+    company names its calls gave (`AdvertiserKey`). Ingest links each call to one; staff merge
+    two that are one poster (auditions.posters). Its figures come from our members'
+    applications to its calls, never shown under a privacy floor (auditions.posters)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=200, blank=True)
+    # Staff blocked it: its future calls are quarantined on ingest.
+    blocked = models.BooleanField(default=False)
+    blocked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
+    first_seen_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "id"]
+        permissions = [
+            ("merge_advertiser", "Can merge posters"),
+            ("block_advertiser", "Can block posters"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or str(self.id)
+
+
+class AdvertiserKey(models.Model):
+    """One contact identity of a poster: a normalised e-mail address, phone number or company
+    name. Unique: the same contact is always the same poster."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        PHONE = "phone", _("Phone")
+        COMPANY = "company", _("Company")
+
+    advertiser = models.ForeignKey(Advertiser, on_delete=models.CASCADE, related_name="keys")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = models.CharField(max_length=254)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="advertiser_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
 class Audition(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -123,6 +174,21 @@ class Audition(models.Model):
         EXPIRED = "expired", _("Expired")
         HIDDEN = "hidden", _("Hidden")
         MERGED = "merged", _("Merged into another")
+        # Held back pending staff review (#18): too risky a trust score, enough member
+        # reports, or a blocked poster. A 404 to members, like hidden.
+        QUARANTINED = "quarantined", _("Quarantined pending review")
+
+    class Quarantine(models.TextChoices):
+        NONE = "", _("Not quarantined")
+        TRUST = "trust", _("Trust score")
+        REPORTS = "reports", _("Member reports")
+        POSTER = "poster", _("Blocked poster")
+
+    class Review(models.TextChoices):
+        NONE = "", _("Not reviewed")
+        # Staff cleared it: no automatic quarantine again, whatever re-ingest finds.
+        CLEARED = "cleared", _("Cleared by staff")
+        SCAM = "scam", _("Hidden as a scam")
 
     # Only these are ever shown to performers; draft, hidden and merged ones are a 404.
     PUBLIC_STATUSES = (Status.OPEN, Status.CLOSED, Status.EXPIRED)
@@ -170,6 +236,20 @@ class Audition(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     trust_score = models.PositiveSmallIntegerField(default=100)
     trust_flags = models.JSONField(default=list, blank=True, editable=False)
+    quarantine_reason = models.CharField(
+        max_length=8, choices=Quarantine.choices, blank=True, default="", editable=False
+    )
+    trust_review = models.CharField(
+        max_length=8, choices=Review.choices, blank=True, default="", editable=False
+    )
+    advertiser = models.ForeignKey(
+        Advertiser,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="auditions",
+        editable=False,
+    )
     # Fields a staff member edited; crawls never overwrite them.
     staff_locked_fields = models.JSONField(default=list, blank=True, editable=False)
     duplicate_of = models.ForeignKey(
@@ -203,7 +283,11 @@ class Audition(models.Model):
         ordering = ["-posted_at", "-id"]
         # The admin's merge action: it retires a call and moves its listings and applications,
         # which editing one (change_audition) does not imply (see auditions/admin.py).
-        permissions = [("merge_audition", "Can merge duplicate auditions")]
+        permissions = [
+            ("merge_audition", "Can merge duplicate auditions"),
+            # The moderation queue's decisions (#18): clear, hide as a scam, close, merge.
+            ("moderate_audition", "Can decide on reported and quarantined auditions"),
+        ]
         indexes = [
             # One per public ordering, led by status (every list filters on it).
             models.Index(fields=["status", "-posted_at", "-id"], name="audition_status_posted"),
@@ -251,6 +335,16 @@ class Audition(models.Model):
             raise ValidationError({"title": _("A title is required.")})
         if not isinstance(self.required_media, list):
             raise ValidationError({"required_media": _("Must be a list.")})
+
+
+class ModerationCase(Audition):
+    """The moderation queue (#18): the auditions that are quarantined or carry unresolved
+    member reports, as the admin lists them (auditions.admin.ModerationCaseAdmin)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("moderation case")
+        verbose_name_plural = _("moderation queue")
 
 
 class Role(models.Model):
@@ -361,6 +455,13 @@ class AuditionEvent(models.Model):
         EXPIRED = "expired", _("Expired")
         LISTING_MERGED = "listing_merged", _("Listing from another source merged in")
         MERGED = "merged", _("Merged")
+        QUARANTINED = "quarantined", _("Quarantined")
+        RELEASED = "released", _("Released from quarantine")
+        CLEARED = "cleared", _("Cleared by staff")
+        REPORTED = "reported", _("Reported by a member")
+        SCAM = "scam", _("Hidden as a scam")
+        POSTER_BLOCKED = "poster_blocked", _("Poster blocked")
+        POSTER_MERGED = "poster_merged", _("Poster merged into another")
 
     audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -466,3 +567,39 @@ class SavedSearchDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.saved_search_id} → {self.audition_id}"
+
+
+class Report(models.Model):
+    """A member's report of a call (#18): one per member and audition. `weight` is fixed when
+    it is made (a member who applied to the call knows more); unresolved reports' weights add
+    up to the quarantine (auditions.services.reports). Staff's decision resolves them."""
+
+    class Reason(models.TextChoices):
+        SCAM = "scam", _("Scam")
+        FEE = "fee", _("Asks for money")
+        FAKE = "fake", _("Fake or impersonating")
+        INAPPROPRIATE = "inappropriate", _("Inappropriate")
+        EXPIRED = "expired", _("Expired")
+        DUPLICATE = "duplicate", _("Duplicate")
+        OTHER = "other", _("Other")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="reports")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audition_reports"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    text = models.TextField(blank=True, max_length=2000)
+    weight = models.PositiveSmallIntegerField(default=1)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "audition"], name="report_unique"),
+        ]
+        indexes = [models.Index(fields=["audition", "resolved_at"], name="report_audition_open")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} → {self.audition_id}"

@@ -49,6 +49,7 @@ TEMPLATES = {
     "card_viewed",  # accounts/cards/services.py (and its copy to a minor's guardian)
     "application_email",  # applications/sending.py: a member's application to a poster
     "guardian_consent_request",  # accounts/services/guardians.py
+    "audition_scam_warning",  # auditions/services/moderation.py
 }
 DEFAULT_LANGUAGE = Member.Language.KOREAN
 # Sent rows, and rows a withdrawal left without an address, are kept this long.

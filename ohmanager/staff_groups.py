@@ -23,13 +23,21 @@ _AUDITION_EDITING = (
 )
 
 STAFF_GROUPS: dict[str, tuple[str, ...]] = {
-    # Profiles (name, bio, photos) and auditions; reports join when they exist.
+    # Profiles (name, bio, photos) and auditions, and the trust and safety queue (#18): member
+    # reports, quarantined calls and posters (decide, block, merge posters).
     "moderator": (
         "accounts.view_profile",
         "accounts.change_profile",
         "accounts.view_photo",
         "accounts.delete_photo",  # the photo page's "remove" action
         *_AUDITION_EDITING,
+        "auditions.view_moderationcase",
+        "auditions.moderate_audition",
+        "auditions.view_report",
+        "auditions.view_advertiser",
+        "auditions.view_advertiserkey",
+        "auditions.block_advertiser",
+        "auditions.merge_advertiser",
     ),
     # The catalogue: auditions (with merging), the sources and their crawls.
     "curator": (

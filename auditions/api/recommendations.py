@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from auditions import reasons, recommendations, services
-from auditions.api.serializers import AuditionSerializer, audition_dict
+from auditions.api.serializers import AuditionSerializer, audition_dict, reader_language
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
 from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField
@@ -41,7 +41,7 @@ class RecommendedAuditionSerializer(AuditionSerializer):
     def to_representation(self, instance: Audition) -> dict[str, Any]:
         today = self.context["today"]
         return {
-            **audition_dict(instance, today),
+            **audition_dict(instance, today, reader_language(self.context.get("request"))),
             "score": instance.score,
             "near_miss": not instance.fits,
             "reasons": reasons.explain(instance, self.context["performer"], today),

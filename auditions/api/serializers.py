@@ -8,9 +8,10 @@ same dict directly, because DRF's per-field machinery dominated the list's cost
 from datetime import date, datetime
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework import serializers
 
+from auditions import trust
 from auditions.models import (
     ApplyMethod,
     Audition,
@@ -19,9 +20,17 @@ from auditions.models import (
     PayType,
     PayUnit,
     Region,
+    Report,
 )
+from auditions.posters import PosterFigures
 from auditions.selectors import display_status
-from ohmanager.fields import StrictBooleanField, StrictCharField, StrictIntegerField, StrictURLField
+from ohmanager.fields import (
+    StrictBooleanField,
+    StrictCharField,
+    StrictFloatField,
+    StrictIntegerField,
+    StrictURLField,
+)
 
 
 class PaySerializer(serializers.Serializer):
@@ -73,6 +82,17 @@ class TrustSerializer(serializers.Serializer):
     flags = TrustFlagSerializer(many=True)
 
 
+class PosterSerializer(serializers.Serializer):
+    calls = StrictIntegerField(help_text="Calls we have seen from this poster.")
+    reply_rate = StrictFloatField(
+        allow_null=True,
+        help_text="Share of our members' applications to its calls that moved past `applied`; "
+        "null under 5 applications (the privacy floor).",
+    )
+    member_reports = StrictIntegerField(help_text="Reports of its calls by our members.")
+    first_seen = serializers.DateTimeField()
+
+
 class AuditionSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     title = StrictCharField()
@@ -95,6 +115,9 @@ class AuditionSerializer(serializers.Serializer):
     apply = ApplySerializer()
     required_media = serializers.ListField(child=StrictCharField())
     trust = TrustSerializer()
+    poster = PosterSerializer(
+        allow_null=True, help_text="Who posted it, by what they did; null when unknown."
+    )
     is_bookmarked = StrictBooleanField()
     applied = StrictBooleanField(help_text="The signed-in member applied to this audition.")
     application_id = serializers.UUIDField(
@@ -103,7 +126,27 @@ class AuditionSerializer(serializers.Serializer):
 
     def to_representation(self, instance: Audition) -> dict[str, Any]:
         today = self.context.get("today") or timezone.localdate()
-        return audition_dict(instance, today)
+        return audition_dict(instance, today, reader_language(self.context.get("request")))
+
+
+def reader_language(request: Any) -> str:
+    """The language trust reasons are served in: the signed-in member's, else the one
+    LocaleMiddleware chose from Accept-Language (ko when none matches)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and getattr(user, "language", ""):
+        return user.language
+    return "en" if translation.get_language() == "en" else "ko"
+
+
+def _poster(figures: PosterFigures | None) -> dict[str, Any] | None:
+    if figures is None:
+        return None
+    return {
+        "calls": figures.calls,
+        "reply_rate": figures.reply_rate,
+        "member_reports": figures.member_reports,
+        "first_seen": _datetime(figures.first_seen),
+    }
 
 
 def _date(value: date | None) -> str | None:
@@ -119,7 +162,7 @@ def _datetime(value: datetime) -> str:
     return timezone.localtime(value).isoformat()
 
 
-def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
+def audition_dict(audition: Audition, today: date, language: str = "ko") -> dict[str, Any]:
     return {
         "id": str(audition.id),
         "title": audition.title,
@@ -153,8 +196,24 @@ def audition_dict(audition: Audition, today: date) -> dict[str, Any]:
             "subject_format": audition.apply_subject_format or None,
         },
         "required_media": audition.required_media,
-        "trust": {"score": audition.trust_score, "flags": audition.trust_flags},
+        "trust": {
+            "score": audition.trust_score,
+            "flags": trust.localized_flags(audition.trust_flags, language),
+        },
+        "poster": _poster(getattr(audition, "poster_figures", None)),
         "is_bookmarked": bool(getattr(audition, "is_bookmarked", False)),
         "applied": getattr(audition, "application_id", None) is not None,
         "application_id": _uuid(getattr(audition, "application_id", None)),
     }
+
+
+class ReportInput(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    text = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
+
+
+class ReportOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    reason = serializers.ChoiceField(choices=Report.Reason.choices)
+    text = StrictCharField()
+    created_at = serializers.DateTimeField()

@@ -7,12 +7,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from auditions import selectors, services
-from auditions.api.serializers import AuditionSerializer
+from auditions.api.serializers import AuditionSerializer, ReportInput, ReportOutput
 from auditions.filters import AuditionFilter
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
 from ohmanager.exceptions import NotFound
+from ohmanager.throttling import UserRateThrottle
 from ohmanager.transactions import ReadsOutsideTransaction
+
+
+class ReportThrottle(UserRateThrottle):
+    """Reports per member (`audition_report` rate, 10/hour by default): each one may hide a call
+    pending review, so one member may not file them by the hundred. Refused ones count too."""
+
+    scope = "audition_report"
+
 
 UUID_PATTERN = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
@@ -62,6 +71,43 @@ class AuditionViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
         if audition is None:
             raise NotFound("No such audition.", code="audition_not_found")
         return Response(self.get_serializer(audition).data)
+
+    def get_throttles(self):  # DRF hook: the report limit is on top of the per-member one
+        throttles = super().get_throttles()
+        if self.action == "report":
+            throttles.append(ReportThrottle())
+        return throttles
+
+    @extend_schema(
+        summary="Report an audition (scam, fee asked, fake, ...) to staff",
+        description="One report per member and audition. Reports by members who applied weigh "
+        "more; enough weight hides the audition at once pending staff review.",
+        request=ReportInput,
+        responses={
+            201: ReportOutput,
+            400: OpenApiResponse(description="Validation error (envelope with `fields`)."),
+            404: OpenApiResponse(description="`audition_not_found`."),
+            409: OpenApiResponse(description="`already_reported`: one report per member."),
+            429: OpenApiResponse(description="Too many reports (`Retry-After`)."),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="report",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def report(self, request: Request, pk: str) -> Response:
+        data = ReportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = services.audition_report(
+            member=request.user,
+            audition_id=pk,
+            reason=data.validated_data["reason"],
+            text=data.validated_data.get("text", ""),
+        )
+        return Response(ReportOutput(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Bookmark (PUT) or un-bookmark (DELETE) an audition",

@@ -40,8 +40,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from auditions import trust
-from auditions.derived import arrival_status, audition_derive
+from auditions import posters, trust
+from auditions.derived import arrival_status, audition_derive, quarantine_event
 from auditions.ingest import values as listing_rows
 from auditions.ingest.listing import audition_ingest_listing
 from auditions.ingest.types import IngestResult, ListingData
@@ -327,14 +327,33 @@ def _create(
         if values[item.index]["posted_at"] is None:
             values[item.index]["posted_at"] = seen_at
     reposts = _RepostCounter(values[item.index] for item in creating)
+    # The posters behind the new calls and their reply rates, for the whole batch (#18).
+    advertisers = posters.advertisers_resolve(
+        [
+            (
+                posters.contact_keys(
+                    apply_target=values[item.index]["apply_target"],
+                    contact_raw=values[item.index]["contact_raw"],
+                    company=values[item.index]["company"],
+                ),
+                values[item.index]["company"],
+            )
+            for item in creating
+        ],
+        seen_at,
+    )
+    rates = posters.reply_rates(
+        {a.pk for a in advertisers if a is not None and a.first_seen_at < seen_at}
+    )
 
     auditions, roles, listings, events = [], [], [], []
-    for item in creating:
+    for item, advertiser in zip(creating, advertisers, strict=True):
         # An archive re-crawled arrives expired, as in `audition_ingest_listing`.
         status, why = arrival_status(values[item.index], seen_at)
-        audition = Audition(status=status, **values[item.index])
+        audition = Audition(status=status, advertiser=advertiser, **values[item.index])
+        rate = rates.get(advertiser.pk) if advertiser is not None else None
         try:
-            built = _build(audition, item, source, seen_at, reposts)
+            built = _build(audition, item, source, seen_at, reposts, rate)
         except InvalidInput as error:
             results[item.index] = Rejection("rejected", error.message, error)
             continue
@@ -359,6 +378,8 @@ def _create(
                     note=why[:300],
                 )
             )
+        if (quarantined := quarantine_event(audition)) is not None:
+            events.append(quarantined)
     Audition.objects.bulk_create(auditions)
     Role.objects.bulk_create(roles)
     SourceListing.objects.bulk_create(listings)
@@ -369,14 +390,21 @@ def _create(
 
 
 def _build(
-    audition: Audition, item: _Item, source: Source, seen_at: datetime, reposts: _RepostCounter
+    audition: Audition,
+    item: _Item,
+    source: Source,
+    seen_at: datetime,
+    reposts: _RepostCounter,
+    reply_rate: float | None,
 ) -> tuple[list[Role], SourceListing]:
     """Validates a new audition, its roles and its listing as `audition_ingest_listing` does,
     minus the queries (see the module docstring)."""
-    audition_derive(audition, repost_count=reposts.count(audition))
+    audition_derive(audition, repost_count=reposts.count(audition), poster_reply_rate=reply_rate)
     try:
         audition.full_clean(
-            exclude=["duplicate_of"], validate_unique=False, validate_constraints=False
+            exclude=["duplicate_of", "advertiser"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     except ValidationError as error:
         raise InvalidInput(fields=error.message_dict) from error

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from auditions.derived import arrival_status, audition_save
+from auditions import posters
+from auditions.derived import arrival_status, audition_save, quarantine_record
 from auditions.history import audition_event_record
 from auditions.ingest.types import IngestResult, ListingData, RoleData
 from auditions.ingest.values import (
@@ -20,7 +21,7 @@ from auditions.ingest.values import (
     listing_values,
     role_objects,
 )
-from auditions.models import Audition, AuditionEvent, Role, Source, SourceListing
+from auditions.models import Advertiser, Audition, AuditionEvent, Role, Source, SourceListing
 from auditions.text import canonical_url, is_valid_url, normalize_company, normalize_title
 
 
@@ -123,6 +124,7 @@ def audition_ingest_listing(
         values["posted_at"] = seen_at
     status, why = arrival_status(values, seen_at)
     audition = Audition(status=status, **values)
+    audition.advertiser = _advertiser(audition, seen_at)
     audition_save(audition)
     Role.objects.bulk_create(role_objects(audition, listing.roles))
     created = _create_listing(
@@ -131,6 +133,7 @@ def audition_ingest_listing(
     audition_event_record(
         audition, AuditionEvent.Action.CREATED, note=f"Crawled from {source.name}"
     )
+    quarantine_record(audition)
     if why:
         changes = {"status": [None, status]}
         audition_event_record(audition, AuditionEvent.Action.EXPIRED, changes=changes, note=why)
@@ -169,6 +172,13 @@ def _create_listing(
     return created
 
 
+def _advertiser(audition: Audition, seen_at: datetime) -> Advertiser | None:
+    """The poster behind the call's contact (auditions.posters), found or made."""
+    return posters.advertisers_resolve(
+        [(posters.audition_keys(audition), audition.company)], seen_at
+    )[0]
+
+
 def _apply_crawl(
     audition: Audition, values: dict[str, Any], roles: list[RoleData], *, note: str = ""
 ) -> None:
@@ -198,6 +208,8 @@ def _apply_crawl(
             audition.roles.all().delete()
             Role.objects.bulk_create(new_roles)
             changes["roles"] = [len(old), len(new)]
+    if audition.advertiser_id is None:  # a poster staff merged it into stays its poster
+        audition.advertiser = _advertiser(audition, timezone.now())
     audition_save(audition)
     if changes:
         audition_event_record(audition, AuditionEvent.Action.UPDATED, changes=changes, note=note)

@@ -4,6 +4,7 @@
 - `marks`: a member's bookmarks and dismissals;
 - `saved_searches`: a member's saved searches;
 - `alerts`: the saved searches' digests;
+- `moderation`: members' reports, staff's decisions on calls and posters (#18);
 - crawled listings come in through auditions.ingest, re-exported here.
 
 Reads are in auditions.selectors; the columns every audition write derives in auditions.derived.
@@ -40,6 +41,14 @@ from auditions.services.marks import (
     member_mark_add,
     member_mark_remove,
 )
+from auditions.services.moderation import (
+    Decision,
+    ModerationResult,
+    advertiser_block,
+    advertiser_merge,
+    audition_moderate,
+    audition_report,
+)
 from auditions.services.saved_searches import (
     MAX_SAVED_SEARCHES,
     saved_search_create,
@@ -52,16 +61,22 @@ __all__ = [
     "MAX_SAVED_SEARCHES",
     "STAFF_FIELDS",
     "STAFF_STATUSES",
+    "Decision",
     "DigestResult",
     "IngestResult",
+    "ModerationResult",
     "Rejection",
     "SeenItem",
+    "advertiser_block",
+    "advertiser_merge",
     "arrival_status",
     "audition_create",
     "audition_ingest_listing",
     "audition_ingest_listings",
     "audition_listings_seen_unchanged",
     "audition_merge",
+    "audition_moderate",
+    "audition_report",
     "audition_roles_save",
     "audition_set_status",
     "audition_staff_save",

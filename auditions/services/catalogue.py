@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Member
 from auditions import feed_points
-from auditions.derived import audition_save, rolling_max_age, seoul_today
+from auditions.derived import audition_save, quarantine_record, rolling_max_age, seoul_today
 from auditions.history import audition_event_record
 from auditions.ingest.types import RoleData
 from auditions.ingest.values import LISTING_FIELDS, role_objects
@@ -70,6 +70,7 @@ def audition_staff_save(
         audition_event_record(
             audition, AuditionEvent.Action.CREATED, actor=actor, note="Entered by staff"
         )
+        quarantine_record(audition)
         return audition
     before = Audition.objects.get(pk=audition.pk)
     changes = {

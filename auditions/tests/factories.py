@@ -19,6 +19,16 @@ def member(**fields) -> Member:
     )
 
 
+def applicant(**fields) -> Member:
+    """A member who may apply: an adult with a profile (applying needs a birth date, #17)."""
+    from accounts import services as account_services
+    from accounts.tests.factories import ADULT_BIRTH_DATE
+
+    person = member(**fields)
+    account_services.profile_prepare(member=person, birth_date=ADULT_BIRTH_DATE)
+    return person
+
+
 def source(slug: str = "filmmakers", name: str = "Filmmakers") -> object:
     return services.source_upsert(slug=slug, name=name, homepage_url=f"https://{slug}.example")
 

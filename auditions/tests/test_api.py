@@ -375,15 +375,16 @@ def test_another_members_bookmarks_are_not_mine(client_for, member, source):
 @pytest.mark.parametrize(
     ("params", "queries"),
     # a search pages title matches, then the rest (one audition query more) after finding how
-    # far the rest's walk may go (one more: selectors.audition_search_tail)
-    [({}, 3), ({"q": "배우"}, 5), ({"ordering": "deadline", "gender": "female"}, 3)],
+    # far the rest's walk may go (one more: selectors.audition_search_tail); the posters'
+    # figures are one query more for the page (auditions.posters)
+    [({}, 4), ({"q": "배우"}, 6), ({"ordering": "deadline", "gender": "female"}, 4)],
 )
 def test_list_query_count_is_flat(
     client_for, member, source, django_assert_num_queries, params, queries
 ):
     audition = factories.audition(description="배우 모집")
     services.bookmark_add(member=member, audition_id=audition.id)
-    # auditions (with the bookmark flag), roles, sources; no SAVEPOINT/RELEASE: reads run
+    # auditions (with the bookmark flag), roles, sources, posters; no SAVEPOINT/RELEASE: reads run
     # outside the request transaction (ohmanager.transactions)
     with django_assert_num_queries(queries):
         assert len(ids(client_for.get(LIST, params))) == 1

@@ -135,12 +135,13 @@ def test_the_minor_list_query_count_is_flat(
     client_for, member, auditions, django_assert_num_queries
 ):
     _performer(member, 16)
-    with django_assert_num_queries(3):  # auditions (the age is an EXISTS inside), roles, sources
+    # auditions (the age is an EXISTS inside), roles, sources, posters
+    with django_assert_num_queries(4):
         assert len(_ids(client_for.get(LIST))) == 1
     for _ in range(30):
         factories.audition(description="노출 장면 있음")
         factories.audition(description="배우 모집")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert len(_ids(client_for.get(LIST, {"page_size": 100}))) == 31
 
 

@@ -373,3 +373,19 @@ def test_every_ingest_path_records_the_normaliser_version(sources, monkeypatch):
     # ... and nothing is due for re-reading (the other listing is one version behind)
     assert listings_renormalize().read == 1
     assert listings_renormalize().read == 0
+
+
+@pytest.mark.django_db
+def test_staffs_clear_decision_survives_a_renormalise(sources):
+    # #18: a risky call quarantined on ingest, cleared by staff, re-read by a newer normaliser
+    [listing] = _crawl([_raw(description="등록비 5만원 입금 후 진행, 보호자 신분증 사본 제출")])
+    audition = listing.audition
+    assert audition.status == Audition.Status.QUARANTINED
+    services.audition_moderate(audition=audition, decision="clear", actor=None)
+    _as_read_by_an_older_version(listing, category="drama")
+
+    assert listings_renormalize(batch_size=10).changed == 1
+
+    audition.refresh_from_db()
+    assert (audition.status, audition.trust_review) == ("open", "cleared")
+    assert "fee_requested" in [flag["code"] for flag in audition.trust_flags]

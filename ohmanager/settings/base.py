@@ -246,6 +246,8 @@ REST_FRAMEWORK = {
         "user": env.str("THROTTLE_USER", default="600/min"),
         # Photo uploads per member (each decodes an image): `accounts/api/profile_views.py`.
         "photo_upload": env.str("THROTTLE_PHOTO_UPLOAD", default="30/hour"),
+        # Reports of auditions per member (`auditions/api/views.py`).
+        "audition_report": env.str("THROTTLE_AUDITION_REPORT", default="10/hour"),
     },
     "NUM_PROXIES": env.int("NUM_PROXIES", default=0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -348,6 +350,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # posted (first seen, when the post shows no date), and only while its source still lists it
 # (auditions.services.auditions_expire); an older one is ingested expired.
 AUDITION_ROLLING_MAX_AGE_DAYS = env.int("AUDITION_ROLLING_MAX_AGE_DAYS", default=45)
+# Trust and safety (#18). A call whose trust score is at or below this is quarantined on ingest
+# and on save (not listed, recommended or alerted) until staff clear it (auditions.derived).
+AUDITION_QUARANTINE_SCORE = env.int("AUDITION_QUARANTINE_SCORE", default=30)
+# Unresolved member reports whose weights add up to this hide the call at once pending review;
+# a report by a member who applied to the call weighs AUDITION_REPORT_APPLIED_WEIGHT, others 1.
+AUDITION_REPORT_QUARANTINE_WEIGHT = env.int("AUDITION_REPORT_QUARANTINE_WEIGHT", default=5)
+AUDITION_REPORT_APPLIED_WEIGHT = env.int("AUDITION_REPORT_APPLIED_WEIGHT", default=3)
 
 # --- Crawlers -------------------------------------------------------------------------------
 # Sites we crawl can reach a person: the user agent names this address (crawlers/scraper).
