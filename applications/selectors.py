@@ -152,6 +152,8 @@ def reminders_due_schedules(today: date) -> Iterator[DueReminder]:
     shoots = Application.objects.filter(
         status=Status.CAST,
         audition__shoot_start=day,
+        # A call staff hid (a scam, #18) or quarantined earns no more reminders.
+        audition__status__in=Audition.PUBLIC_STATUSES,
         **_active("member__", "notify_shoot_reminders"),
     ).values_list("member_id", "id", "audition__title", "audition__location")
     for member_id, application_id, title, location in shoots:
@@ -165,6 +167,7 @@ def reminders_due_schedules(today: date) -> Iterator[DueReminder]:
     auditions = Application.objects.filter(
         status=Status.AUDITION_SCHEDULED,
         audition_at__date=day,
+        audition__status__in=Audition.PUBLIC_STATUSES,
         **_active("member__", "notify_shoot_reminders"),
     ).values_list("member_id", "id", "audition__title", "audition__location", "audition_at")
     for member_id, application_id, title, location, at in auditions:
@@ -188,6 +191,7 @@ def reminders_due_stale(now: datetime) -> Iterator[DueReminder]:
     rows = Application.objects.filter(
         status__in=STALE_STATUSES,
         last_activity_at__lte=now - STALE_AFTER,
+        audition__status__in=Audition.PUBLIC_STATUSES,
         **_active("member__", "notify_stale_applications"),
     ).values_list("member_id", "id", "audition__title", "status", "last_activity_at")
     for member_id, application_id, title, status, last_activity_at in rows:

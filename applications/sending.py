@@ -7,8 +7,12 @@ form the post asks for (applications.subject), her message, the card's essential
 HTML, the application's own card link (its first view moves the application to `viewed`,
 accounts.cards.services) and the card as a PDF, built by the worker that sends the mail
 (emails.attachments). The outbox queues it after commit and sends it once; the outcome comes
-back through emails.signals.email_outcome (applications.receivers). A minor's consented guardian
-is copied (Cc).
+back through emails.signals.email_outcome (applications.receivers).
+
+A minor (issue #17) sends only with a consented guardian, who is her contact: Reply-To is the
+guardian, never the child, and the guardian gets her own copy (not a Cc: her copy carries the
+consent's revocation link, which the poster must not get, and a preview link to the card that
+does not count as the poster's view).
 
 Limits, counted on the copies kept (`ApplicationEmail`), under a lock on the member's row so two
 concurrent sends cannot both take the last place: 20 sends a day, 3 a week to one address, one
@@ -30,7 +34,7 @@ from accounts.cards.render import card_from_snapshot, card_pdf_bytes, card_snaps
 from accounts.cards.selectors import Card, card_data
 from accounts.cards.services import card_link_for_application
 from accounts.models import Member, Profile
-from accounts.selectors import guardian_copy_address
+from accounts.selectors import GuardianCopy, guardian_copy, member_is_minor
 from applications.models import Application, ApplicationEmail
 from applications.subject import SubjectFacts, subject_line
 from auditions.models import ApplyMethod, Audition
@@ -99,6 +103,12 @@ def send_checks(*, member: Member, audition: Audition) -> str:
         raise Forbidden(
             "Sending e-mail applications is paused on your account; contact support.",
             code="sending_paused",
+        )
+    if member_is_minor(member=member) and guardian_copy(member) is None:
+        raise Forbidden(
+            "A member under 19 sends e-mail applications with a guardian as her contact: name "
+            "one in me/guardian first.",
+            code="guardian_required",
         )
     profile = Profile.objects.filter(member=member).first()
     if profile is None or not profile.display_name.strip():
@@ -189,6 +199,32 @@ def _context(card: Card, *, audition: Audition, application: Application, card_u
     }
 
 
+def card_preview_url(card_url: str) -> str:
+    """The card link as its owner (or a minor's guardian) opens it: the same card, not counted
+    as the poster's view (accounts.cards.views)."""
+    return f"{card_url}?preview=1"
+
+
+def _guardian_copy(
+    copy: GuardianCopy, *, member: Member, language: str, context: dict, spec: dict
+) -> None:
+    card_url = card_preview_url(context["card_url"])
+    email_enqueue(
+        to_email=copy.email,
+        template=TEMPLATE,
+        language=language,  # the mail exactly as the poster reads it
+        member=member,
+        context={
+            **context,
+            "card_url": card_url,
+            "pdf_url": f"{context['card_url']}.pdf?preview=1",
+            "guardian_copy": True,
+            "revoke_url": copy.revoke_url,
+        },
+        attachments=[spec],
+    )
+
+
 def _redacted(text: str, card_url: str) -> str:
     return text.replace(card_url, CARD_LINK_PLACEHOLDER)
 
@@ -214,6 +250,8 @@ def application_email_send(
     card = _chosen(card_data(member, language=language, for_application=True), photo_ids, media_ids)
     _, card_url = card_link_for_application(application)
     context = _context(card, audition=audition, application=application, card_url=card_url)
+    guardian = guardian_copy(member) if member_is_minor(member=member) else None
+    context["reply_to_guardian"] = guardian is not None
     context["subject"] = subject_line(
         _facts(card, audition=audition, role_name=application.role_name, profile=profile),
         requested_format=audition.apply_subject_format,
@@ -230,6 +268,7 @@ def application_email_send(
     )
     copy.full_clean(exclude=["application", "member", "outbox"])
     copy.save(force_insert=True)
+    spec = attachment_spec(CARD_PDF_BUILDER, application_id=str(application.pk))
     copy.outbox = email_enqueue(
         to_email=address,
         template=TEMPLATE,
@@ -237,12 +276,12 @@ def application_email_send(
         member=member,
         context=context,
         from_name=card.display_name,
-        reply_to=member.email,
-        # A minor's guardian sees every application sent in her name (issue #17).
-        cc=guardian_copy_address(member) or "",
-        attachments=[attachment_spec(CARD_PDF_BUILDER, application_id=str(application.pk))],
+        reply_to=guardian.email if guardian is not None else member.email,
+        attachments=[spec],
     )
     copy.save(update_fields=["outbox"])
+    if guardian is not None:  # she sees every application sent in the child's name
+        _guardian_copy(guardian, member=member, language=language, context=context, spec=spec)
     return copy
 
 

@@ -70,6 +70,10 @@ def _card_for(link: CardLink) -> Card:
 
 
 def _view_record(request: HttpRequest, link: CardLink) -> None:
+    # `?preview=1`: the member's own link in the app, a minor's guardian's copy. Anyone may add
+    # it; it only keeps a view from being counted as the poster's.
+    if request.GET.get("preview") == "1":
+        return
     services.card_view_record(
         link=link, method=request.method, user_agent=request.headers.get("User-Agent", "")
     )

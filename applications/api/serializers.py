@@ -16,7 +16,7 @@ from applications.models import (
     ApplicationEmail,
     Status,
 )
-from applications.sending import PHOTOS_MAX
+from applications.sending import PHOTOS_MAX, card_preview_url
 from applications.snapshot import snapshot_photo_urls
 from auditions.models import ApplyMethod, Audition, Category
 from auditions.selectors import display_status
@@ -214,8 +214,9 @@ class ApplicationOutput(serializers.Serializer):
 class ApplicationDetailOutput(ApplicationOutput):
     history = HistoryOutput(many=True, source="history.all")
     card_url = serializers.SerializerMethodField(
-        help_text="E-mail applications: the card link the poster received (its first view "
-        "moves the application to `viewed`); null for the others."
+        help_text="E-mail applications: the card the poster received, as a preview link (your "
+        "own opening is not counted; the poster's first view moves the application to "
+        "`viewed`); null for the others."
     )
     email = serializers.SerializerMethodField(
         help_text="E-mail applications: a copy of what was sent; null for the others."
@@ -225,7 +226,8 @@ class ApplicationDetailOutput(ApplicationOutput):
     def get_card_url(self, application: Application) -> str | None:
         if application.kind != Application.Kind.EMAIL:
             return None
-        return card_link_url_for_application(application_id=application.pk)
+        url = card_link_url_for_application(application_id=application.pk)
+        return card_preview_url(url) if url else None
 
     @extend_schema_field(SentEmailOutput(allow_null=True))
     def get_email(self, application: Application) -> dict[str, Any] | None:

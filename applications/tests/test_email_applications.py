@@ -88,6 +88,9 @@ def test_the_poster_receives_the_application_with_her_card_and_its_pdf(
     assert body["status"] == "applied" and body["kind"] == "email"
     assert body["delivery"] == {"status": "queued", "at": None, "detail": None}
     assert body["card_url"].startswith("http") and "/c/" in body["card_url"]
+    # hers is the preview form of the poster's link (her own opening is no view)
+    assert body["card_url"].endswith("?preview=1")
+    poster_url = body["card_url"].removesuffix("?preview=1")
 
     delivered = smtp_server.wait_for(lambda m: True)
     # To the post's address; From the platform's address, her name shown; replies go to her.
@@ -105,7 +108,7 @@ def test_the_poster_receives_the_application_with_her_card_and_its_pdf(
     for part in (text, html):
         assert "꼭 함께하고 싶습니다." in part
         assert "김서연" in part and "165" in part and "하늘 엔터테인먼트" in part
-        assert body["card_url"] in part
+        assert poster_url in part and "preview" not in part
         assert "1998" not in part  # the age, never the birth date
     attachments = list(delivered.iter_attachments())
     assert [a.get_content_type() for a in attachments] == ["application/pdf"]
@@ -124,7 +127,7 @@ def test_the_poster_receives_the_application_with_her_card_and_its_pdf(
     assert copy["attachment"] == {"name": "김서연_프로필.pdf", "size": len(pdf_bytes)}
     assert "꼭 함께하고 싶습니다." in copy["body"]
     assert sending.CARD_LINK_PLACEHOLDER in copy["body"]
-    assert body["card_url"] not in copy["body"]  # tokens are kept hashed and sealed only
+    assert poster_url not in copy["body"]  # tokens are kept hashed and sealed only
     assert copy["card"]["display_name"] == "김서연"
     assert [photo["is_primary"] for photo in copy["card"]["photos"]] == [True, False]
     assert [h["note"] for h in detail["history"]] == ["Sent by e-mail through the app"]
@@ -183,7 +186,7 @@ def test_without_pango_the_mail_goes_without_the_pdf_and_the_copy_says_so(
 
     [sent] = mail.outbox
     assert sent.attachments == []
-    assert created["card_url"] in sent.body  # the card still reaches the poster
+    assert created["card_url"].removesuffix("?preview=1") in sent.body  # the card still goes
     detail = client.get(f"{LIST}/{created['id']}").json()
     assert detail["delivery"]["status"] == "sent"
     assert detail["email"]["attachment"] is None
@@ -410,8 +413,9 @@ def test_a_request_that_fails_after_the_send_was_queued_sends_nothing(
 
 def test_the_posters_first_view_of_the_card_moves_it_to_viewed_once(client, email_audition):
     created = _send(client, email_audition).json()
-    path = card_path(created["card_url"])
+    path = card_path(created["card_url"].removesuffix("?preview=1"))
 
+    Client().get(path + "?preview=1", HTTP_USER_AGENT=PHONE_UA)  # she checks what was sent
     Client().get(path, HTTP_USER_AGENT="Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)")
     assert Application.objects.get().status == Status.APPLIED
     Client().get(path, HTTP_USER_AGENT=PHONE_UA)
@@ -496,7 +500,7 @@ def test_withdrawal_empties_the_copies_of_what_she_sent(client, performer, email
     assert (copy.subject, copy.body, copy.card_snapshot) == ("", "", {})
 
 
-def test_a_minors_guardian_is_copied_on_what_she_sends(make_member, email_audition):
+def _minor_with_guardian(make_member, *, consented: bool = True) -> Member:
     from datetime import date
 
     from accounts import services as account_services
@@ -505,25 +509,53 @@ def test_a_minors_guardian_is_copied_on_what_she_sends(make_member, email_auditi
     member = make_member()
     today = timezone.localdate()
     fill_profile(member, birth_date=date(today.year - 17, 1, 1))
-    account_services.guardian_request(
-        member=member, name="박지현", relationship="parent", email="mother@example.kr"
-    )
-    GuardianConsent.objects.filter(member=member).update(
-        status=GuardianConsent.Status.GIVEN, given_at=timezone.now()
-    )
+    if consented:
+        account_services.guardian_request(
+            member=member, name="박지현", relationship="parent", email="mother@example.kr"
+        )
+        GuardianConsent.objects.filter(member=member).update(
+            status=GuardianConsent.Status.GIVEN, given_at=timezone.now()
+        )
     mail.outbox.clear()
+    return member
 
-    assert _send(login_client(member), email_audition).status_code == 201
 
-    [sent] = [m for m in mail.outbox if m.to == ["Casting.Team@example.com"]]
-    assert sent.cc == ["mother@example.kr"]
-    assert member.email not in sent.body  # a minor's contact is her guardian's
-    assert "연락처 (보호자): 박지현 (부모) · mother@example.kr" in sent.body
-    assert "mother@example.kr" in sent.alternatives[0][0]
+def test_a_minors_application_names_her_guardian_who_gets_her_own_copy(make_member, email_audition):
+    member = _minor_with_guardian(make_member)
+
+    created = _send(login_client(member), email_audition).json()
+
+    [to_poster] = [m for m in mail.outbox if m.to == ["Casting.Team@example.com"]]
+    [to_guardian] = [m for m in mail.outbox if m.to == ["mother@example.kr"]]
+    # The poster: the guardian is the contact and the reply address; nothing of the child's.
+    assert to_poster.reply_to == ["mother@example.kr"] and to_poster.cc == []
+    assert member.email not in to_poster.body and member.email not in str(to_poster.message())
+    assert "연락처 (보호자): 박지현 (부모) · mother@example.kr" in to_poster.body
+    assert "mother@example.kr" in to_poster.alternatives[0][0]
+    assert "/revoke" not in to_poster.body
+    # The guardian: the same application, her revocation link, a card link that is no view.
+    assert to_guardian.subject == to_poster.subject
+    assert "보호자님께 보내는 사본" in to_guardian.body and "/revoke" in to_guardian.body
+    assert [a[0] for a in to_guardian.attachments] == [a[0] for a in to_poster.attachments]
+    preview = created["card_url"]
+    assert preview in to_guardian.body
+    Client().get(
+        card_path(preview.removesuffix("?preview=1")) + "?preview=1", HTTP_USER_AGENT=PHONE_UA
+    )
+    assert Application.objects.get(pk=created["id"]).status == Status.APPLIED
+
+
+def test_a_minor_without_a_consented_guardian_cannot_send(make_member, email_audition):
+    member = _minor_with_guardian(make_member, consented=False)
+
+    refused = _send(login_client(member), email_audition)
+
+    assert refused.status_code == 403 and _error(refused) == "guardian_required"
+    assert mail.outbox == []
 
 
 def test_an_adults_application_copies_nobody(client, email_audition):
     assert _send(client, email_audition).status_code == 201
 
     [sent] = mail.outbox
-    assert sent.cc == []
+    assert sent.cc == [] and sent.reply_to == ["seoyeon@example.kr"]

@@ -178,3 +178,25 @@ def test_the_record_and_the_email_commit_together(make_member, make_audition, mo
     tasks.remind_deadlines.delay()
     assert len(mail.outbox) == 1
     assert ReminderSent.objects.get().email.status == "sent"
+
+
+@time_machine.travel(MORNING, tick=False)
+def test_a_call_hidden_as_a_scam_earns_no_more_reminders(make_member, make_audition):
+    from auditions.services import moderation
+
+    member = make_member(language="en")
+    audition = make_audition(title="Too good to be true")
+    application = services.application_create(member=member, audition_id=audition.id)
+    services.application_move(
+        application_id=application.id,
+        status="audition_scheduled",
+        actor=member,
+        by="member",
+        audition_at=MORNING + timedelta(days=1, hours=4),
+    )
+    moderation.audition_moderate(audition=audition, decision="scam", actor=None)
+    mail.outbox.clear()
+
+    tasks.remind_schedules.delay()
+
+    assert mail.outbox == []
