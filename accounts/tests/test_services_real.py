@@ -52,7 +52,9 @@ def test_the_whole_sign_up_over_http_with_real_smtp_and_a_real_worker(
     assert verified.json()["status"] == "active"
     session = login("real@example.kr")
     profile = session.client().get("/api/v1/me").json()["profile"]
-    assert profile["display_name"] == "" and profile["completeness"]["percent"] == 0
+    # an empty profile but for the birth date given at sign-up (#17)
+    assert profile["display_name"] == "" and profile["birth_date"] == ADULT_BIRTH_DATE_ISO
+    assert "birth_date" not in profile["completeness"]["missing"]
 
     # and a password reset goes the same way
     client.post("/api/v1/auth/password/reset", {"email": "real@example.kr"})

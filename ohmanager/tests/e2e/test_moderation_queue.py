@@ -52,7 +52,7 @@ def test_staff_work_the_moderation_queue(browser: Browser, staff):
         ).audition_id
     )
     reported = factories.audition(title="웹드라마 <거짓말> 단역 모집")
-    applicant = factories.member()
+    applicant = factories.applicant()
     application_services.application_create(member=applicant, audition_id=reported.id)
     services.audition_report(
         member=applicant,
