@@ -123,7 +123,7 @@ def test_staff_work_the_moderation_queue(browser: Browser, staff):
     browser.goto(f"/admin/auditions/advertiser/{held.advertiser_id}/change/")
     expect(page.locator("div.field-blocked")).to_be_visible()
     expect(page.locator("#content-main")).to_contain_text("kids.casting@gmail.com")
-    expect(page.locator("div.field-reply_rate")).to_contain_text("under 5 applications")
+    expect(page.locator("div.field-reply_rate")).to_contain_text("under 5 members")
     expect(page).to_have_url(re.compile(r"/advertiser/"))
     expect(page.locator("#user-tools")).to_contain_text(STAFF_EMAIL)
     browser.shot("the poster page")
