@@ -491,9 +491,12 @@ class AdvertiserAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("reply rate"))
     def reply_rate(self, obj: Advertiser) -> str:
-        if obj.answered_or_not < posters.PRIVACY_FLOOR:
-            return f"— (under {posters.PRIVACY_FLOOR} applications)"
-        return f"{obj.replied / obj.answered_or_not:.0%}"
+        rate = posters.reply_rate(
+            replied=obj.replied, applications=obj.answered_or_not, members=obj.members
+        )
+        if rate is None:
+            return f"— (under {posters.PRIVACY_FLOOR} members)"
+        return f"{rate:.0%}"
 
     @admin.display(description=_("no response"), ordering="no_response")
     def no_response(self, obj: Advertiser) -> int:

@@ -603,3 +603,22 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} → {self.audition_id}"
+
+
+class ScamWarning(models.Model):
+    """A member told that a call she applied to or bookmarked was hidden as a scam (#18): one
+    per member and call, so a second hide (after a clear) tells only those not told yet."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="scam_warnings"
+    )
+    audition = models.ForeignKey(Audition, on_delete=models.CASCADE, related_name="scam_warnings")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "audition"], name="scam_warning_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} warned of {self.audition_id}"

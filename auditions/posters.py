@@ -8,8 +8,9 @@ when keys name several: staff merge those), or to a new one.
 
 The figures come from our members' own applications to the poster's calls: how many moved past
 `applied` (its reply rate), how many ended `no_response`, and how many calls members reported.
-The reply rate is withheld under PRIVACY_FLOOR applications, so no member's outcome can be read
-from it.
+The reply rate is withheld until PRIVACY_FLOOR distinct members applied (counting applications
+would let one member's five be the whole figure) and is rounded to 0.1, so no member's outcome
+can be read from it.
 """
 
 import re
@@ -24,8 +25,17 @@ from django.db.models.functions import Coalesce
 from auditions.models import Advertiser, AdvertiserKey, Audition, Report
 from auditions.text import fold, normalize_company
 
-# The reply rate is shown (and weighs on the trust score) from this many applications.
+# The reply rate is shown (and weighs on the trust score) once this many distinct members applied.
 PRIVACY_FLOOR = 5
+
+
+def reply_rate(*, replied: int, applications: int, members: int) -> float | None:
+    """The share of applications the poster answered, in 0.1 steps (a finer figure could
+    single out the latest member's outcome); None under the privacy floor of distinct members."""
+    if members < PRIVACY_FLOOR or not applications:
+        return None
+    return round(replied / applications, 1)
+
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+82[-.\s]?|\b0)(\d{1,2})[-.\s)]?(\d{3,4})[-.\s]?(\d{4})\b")
@@ -126,19 +136,23 @@ def advertiser_with_reply_rate(advertiser_id: Any) -> tuple[Advertiser | None, f
     row = _figures({advertiser_id}).first()
     if row is None:
         return None, None
-    rate = row.replied / row.answered_or_not if row.answered_or_not >= PRIVACY_FLOOR else None
-    return row, rate
+    return row, reply_rate(
+        replied=row.replied, applications=row.answered_or_not, members=row.members
+    )
 
 
 def reply_rates(advertiser_ids: set[Any]) -> dict[Any, float]:
     """The reply rate of each poster that reaches the privacy floor (others are absent)."""
     if not advertiser_ids:
         return {}
-    return {
-        row["pk"]: row["replied"] / row["answered_or_not"]
-        for row in _figures(advertiser_ids).values("pk", "replied", "answered_or_not")
-        if row["answered_or_not"] >= PRIVACY_FLOOR
+    rows = _figures(advertiser_ids).values("pk", "replied", "answered_or_not", "members")
+    rates = {
+        row["pk"]: reply_rate(
+            replied=row["replied"], applications=row["answered_or_not"], members=row["members"]
+        )
+        for row in rows
     }
+    return {pk: rate for pk, rate in rates.items() if rate is not None}
 
 
 def _count(queryset: Any) -> Subquery:
@@ -157,19 +171,21 @@ def _figures(advertiser_ids: set[Any]) -> Any:
 
 def advertisers_with_figures(queryset: Any) -> Any:
     """`queryset`'s posters with their figures as correlated counts (`calls`,
-    `answered_or_not`, `replied`, `no_response`, `member_reports`): one query whatever the
+    `answered_or_not`, `members` (distinct applicants), `replied`, `no_response`,
+    `member_reports`): one query whatever the
     number (the API's page, the admin's poster list)."""
     from applications.models import Application  # applications builds on auditions
 
     mine = {"audition__advertiser_id": OuterRef("pk")}
 
-    def applications(**filters: Any) -> Subquery:
+    def applications(*, distinct_members: bool = False, **filters: Any) -> Subquery:
         rows = Application.objects.filter(**mine, **filters).exclude(status="withdrawn")
+        counted = Count("member_id", distinct=True) if distinct_members else Count("pk")
         return Coalesce(
             Subquery(
                 rows.order_by()
                 .values("audition__advertiser_id")
-                .annotate(n=Count("pk"))
+                .annotate(n=counted)
                 .values("n")[:1],
                 output_field=IntegerField(),
             ),
@@ -183,6 +199,7 @@ def advertisers_with_figures(queryset: Any) -> Any:
             )
         ),
         answered_or_not=applications(),
+        members=applications(distinct_members=True),
         replied=applications(status__in=REPLIED),
         no_response=applications(status="no_response"),
         member_reports=Coalesce(
@@ -203,6 +220,7 @@ def advertisers_with_figures(queryset: Any) -> Any:
 class PosterFigures:
     calls: int
     applications: int
+    members: int
     replied: int
     no_response: int
     member_reports: int
@@ -211,9 +229,9 @@ class PosterFigures:
 
     @property
     def reply_rate(self) -> float | None:
-        if self.applications < PRIVACY_FLOOR:
-            return None
-        return round(self.replied / self.applications, 2)
+        return reply_rate(
+            replied=self.replied, applications=self.applications, members=self.members
+        )
 
 
 def poster_figures(advertiser_ids: set[Any]) -> dict[Any, PosterFigures]:
@@ -224,6 +242,7 @@ def poster_figures(advertiser_ids: set[Any]) -> dict[Any, PosterFigures]:
         row.pk: PosterFigures(
             calls=row.calls,
             applications=row.answered_or_not,
+            members=row.members,
             replied=row.replied,
             no_response=row.no_response,
             member_reports=row.member_reports,

@@ -7,6 +7,7 @@ AUDITION_REPORT_QUARANTINE_WEIGHT; staff's decision resolves the reports it answ
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -15,9 +16,17 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 
 from accounts.models import Member
-from auditions import trust
+from auditions import selectors, trust
 from auditions.history import audition_event_record
-from auditions.models import Advertiser, AdvertiserKey, Audition, AuditionEvent, Bookmark, Report
+from auditions.models import (
+    Advertiser,
+    AdvertiserKey,
+    Audition,
+    AuditionEvent,
+    Bookmark,
+    Report,
+    ScamWarning,
+)
 from auditions.services.catalogue import audition_merge, audition_set_status
 from ohmanager.exceptions import Conflict, InvalidInput, NotFound
 
@@ -29,12 +38,17 @@ def _weight_limit() -> int:
 @transaction.atomic
 def audition_report(*, member: Member, audition_id: Any, reason: str, text: str = "") -> Report:
     """A member's report of a public call: 404 for one they cannot see, 409 `already_reported`
-    for a second by the same member. A member who applied to it weighs more; enough weight
-    quarantines an open call at once, pending review."""
+    for a second by the same member. A member who applied to it in the app or by the app's
+    e-mail, with an account old enough, weighs more; enough weight quarantines an open call at
+    once, pending review."""
     from applications.models import Application  # applications builds on auditions
 
+    # The detail's own rule for this member (#17: a minor never sees adult content), so a
+    # report cannot tell her a call exists that the detail 404s.
     audition = (
-        Audition.objects.select_for_update()
+        selectors.minors_hidden(
+            Audition.objects.select_for_update(), member=member, flags=trust.HIDDEN_FROM_MINORS
+        )
         .filter(pk=audition_id, status__in=(*Audition.PUBLIC_STATUSES, Audition.Status.QUARANTINED))
         .first()
     )
@@ -46,7 +60,20 @@ def audition_report(*, member: Member, audition_id: Any, reason: str, text: str 
         raise InvalidInput(fields={"reason": ["Not a valid choice."]})
     if Report.objects.filter(member=member, audition=audition).exists():
         raise Conflict("You already reported this audition.", code="already_reported")
-    applied = Application.objects.filter(member=member, audition=audition).exists()
+    # Only an application the poster received (in the app, or e-mailed by us) from an account
+    # old enough weighs more: an `external` one is the member's own say-so, and fresh accounts
+    # are cheap, so two of them could otherwise hide any call.
+    seasoned = member.date_joined <= timezone.now() - timedelta(
+        days=settings.AUDITION_REPORT_APPLIED_MIN_ACCOUNT_DAYS
+    )
+    applied = (
+        seasoned
+        and Application.objects.filter(
+            member=member,
+            audition=audition,
+            kind__in=(Application.Kind.IN_APP, Application.Kind.EMAIL),
+        ).exists()
+    )
     report = Report(
         audition=audition,
         member=member,
@@ -189,23 +216,25 @@ def audition_moderate(
 
 def _tell_members_scam(audition: Audition, note: str) -> int:
     """One e-mail per active member who applied to or bookmarked the call, in their language,
-    with the reason: staff's note, else the call's trust flags. Once: a second "scam" decision
-    is a no-op, one after a clear tells no one again (the trail holds the earlier one), and a
-    member who did both gets one."""
+    with the reason: staff's note, else the call's trust flags. Once per member and call
+    (ScamWarning): a second "scam" decision is a no-op, one after a clear tells only members
+    who were not told before (one who bookmarked since), and a member who did both gets one."""
     from applications.models import Application  # applications builds on auditions
     from emails.services import email_enqueue  # emails builds on accounts only
 
-    if (
-        AuditionEvent.objects.filter(audition=audition, action=AuditionEvent.Action.SCAM).count()
-        > 1
-    ):
-        return 0
-
     applied = Application.objects.filter(audition=audition).values_list("member_id", flat=True)
     bookmarked = Bookmark.objects.filter(audition=audition).values_list("member_id", flat=True)
-    ids = {*applied, *bookmarked}
-    members = Member.objects.filter(pk__in=ids, status=Member.Status.ACTIVE).only(
-        "id", "email", "language"
+    warned = ScamWarning.objects.filter(audition=audition).values_list("member_id", flat=True)
+    ids = {*applied, *bookmarked} - set(warned)
+    members = list(
+        Member.objects.filter(pk__in=ids, status=Member.Status.ACTIVE).only(
+            "id", "email", "language"
+        )
+    )
+    # The rows in the decision's transaction, the call's row locked (audition_moderate): no
+    # member is told twice, whatever the decisions in between.
+    ScamWarning.objects.bulk_create(
+        [ScamWarning(member=member, audition=audition) for member in members]
     )
     told = 0
     for member in members:
@@ -238,8 +267,18 @@ def advertiser_block(*, advertiser: Advertiser, actor: Member | None, note: str 
         advertiser.blocked = True
         advertiser.blocked_at = timezone.now()
         advertiser.save(update_fields=["blocked", "blocked_at"])
+    return _quarantine_blocked_calls(
+        advertiser, Audition.objects.filter(advertiser=advertiser), actor, note
+    )
+
+
+def _quarantine_blocked_calls(
+    advertiser: Advertiser, auditions: Any, actor: Member | None, note: str = ""
+) -> int:
+    """`auditions`, now a blocked `advertiser`'s: each trail records the block, and the open
+    ones are quarantined. Returns how many were."""
     count = 0
-    for audition in Audition.objects.select_for_update().filter(advertiser=advertiser):
+    for audition in auditions.select_for_update():
         audition_event_record(
             audition,
             AuditionEvent.Action.POSTER_BLOCKED,
@@ -259,7 +298,9 @@ def advertiser_merge(
 ) -> Advertiser:
     """One poster that used several contacts: `advertiser`'s keys and calls move to `into`,
     which keeps the earliest first sighting; `advertiser` stays, pointing at `into`. Each
-    moved call's trail records it."""
+    moved call's trail records it. When either was blocked, `into` is, and the calls that were
+    not a blocked poster's before are quarantined as advertiser_block does (the others were
+    then, and an open one among them is staff's clear, which stands)."""
     if advertiser.pk == into.pk:
         raise InvalidInput("A poster cannot be merged into itself.", code="merge_into_self")
     if into.merged_into_id is not None:
@@ -268,6 +309,13 @@ def advertiser_merge(
     if advertiser.merged_into_id is not None:
         raise Conflict("This poster was already merged.", code="advertiser_merged")
     into = Advertiser.objects.select_for_update().get(pk=into.pk)
+    if into.blocked == advertiser.blocked:
+        newly_blocked = Audition.objects.none()
+    elif into.blocked:
+        newly_blocked = Audition.objects.filter(advertiser=advertiser)
+    else:
+        newly_blocked = Audition.objects.filter(advertiser=into)
+    newly_blocked = list(newly_blocked.values_list("pk", flat=True))
     AdvertiserKey.objects.filter(advertiser=advertiser).update(advertiser=into)
     moved = list(Audition.objects.filter(advertiser=advertiser))
     Audition.objects.filter(advertiser=advertiser).update(advertiser=into)
@@ -283,8 +331,16 @@ def advertiser_merge(
     )
     into.first_seen_at = seen["first"]
     into.last_seen_at = max(into.last_seen_at, advertiser.last_seen_at)
-    into.blocked = into.blocked or advertiser.blocked
-    into.save(update_fields=["first_seen_at", "last_seen_at", "blocked"])
+    if advertiser.blocked and not into.blocked:
+        into.blocked, into.blocked_at = True, advertiser.blocked_at or timezone.now()
+    into.save(update_fields=["first_seen_at", "last_seen_at", "blocked", "blocked_at"])
     advertiser.merged_into = into
     advertiser.save(update_fields=["merged_into"])
+    if newly_blocked:
+        _quarantine_blocked_calls(
+            into,
+            Audition.objects.filter(pk__in=newly_blocked),
+            actor,
+            "Merged with a blocked poster",
+        )
     return into

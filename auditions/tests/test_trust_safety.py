@@ -3,6 +3,7 @@ recommended, not alerted, a 404), staff's decisions that stick, member reports (
 weighting, hiding at once), the scam warning sent once, and posters known by their figures."""
 
 import dataclasses
+import importlib
 from datetime import date, timedelta
 
 import pytest
@@ -14,7 +15,14 @@ from accounts import services as account_services
 from accounts.profiles import services as profile_services
 from applications import services as application_services
 from auditions import posters, services, tasks
-from auditions.models import AdvertiserKey, Audition, AuditionEvent, Report
+from auditions.models import (
+    AdvertiserKey,
+    Audition,
+    AuditionEvent,
+    Bookmark,
+    Report,
+    ScamWarning,
+)
 from auditions.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -212,8 +220,8 @@ def test_reports_are_throttled_per_member(client_for, source, settings):
 
 def test_weighted_reports_hide_the_call_at_once(api_client, source, settings):
     settings.AUDITION_REPORT_QUARANTINE_WEIGHT = 5
-    audition = factories.audition()
-    applicant = factories.applicant()
+    audition = factories.audition(apply_method="in_app")
+    applicant = factories.applicant(date_joined=timezone.now() - timedelta(days=30))
     application_services.application_create(member=applicant, audition_id=audition.id)
     bystanders = [factories.member() for _ in range(2)]
 
@@ -231,6 +239,72 @@ def test_weighted_reports_hide_the_call_at_once(api_client, source, settings):
     assert audition.quarantine_reason == Audition.Quarantine.REPORTS
     assert api_client.get(f"{LIST}/{audition.id}").status_code == 404
     assert events(audition)[-1] == "quarantined"
+
+
+@pytest.mark.parametrize(
+    ("kind", "account_days", "min_days", "weight"),
+    [
+        ("in_app", 8, 7, 3),
+        ("email", 8, 7, 3),
+        ("external", 30, 7, 1),  # recorded by the member herself: the poster never got it
+        ("in_app", 6, 7, 1),  # a fresh account
+        ("email", 6, 7, 1),
+        ("in_app", 6, 3, 3),  # the age is a setting
+    ],
+)
+def test_only_a_received_application_from_a_seasoned_account_weighs_more(
+    api_client, source, settings, kind, account_days, min_days, weight
+):
+    from applications.models import Application
+
+    settings.AUDITION_REPORT_APPLIED_MIN_ACCOUNT_DAYS = min_days
+    audition = factories.audition()
+    reporter = factories.applicant(date_joined=timezone.now() - timedelta(days=account_days))
+    application = application_services.application_create(
+        member=reporter, audition_id=audition.id, external=True
+    )
+    # The kind as the sending paths leave it (applications' own tests cover those paths).
+    Application.objects.filter(pk=application.pk).update(kind=kind)
+    api_client.force_authenticate(reporter)
+
+    assert report(api_client, audition).status_code == 201
+    assert Report.objects.get().weight == weight
+
+
+def test_two_fresh_accounts_with_external_applications_cannot_hide_a_call(
+    api_client, source, settings
+):
+    settings.AUDITION_REPORT_QUARANTINE_WEIGHT = 5
+    audition = factories.audition()
+    for _ in range(2):
+        reporter = factories.applicant()
+        application_services.application_create(
+            member=reporter, audition_id=audition.id, external=True
+        )
+        api_client.force_authenticate(reporter)
+        assert report(api_client, audition).status_code == 201
+
+    audition.refresh_from_db()
+    assert audition.status == Audition.Status.OPEN
+    assert list(Report.objects.values_list("weight", flat=True)) == [1, 1]
+
+
+def test_a_minor_cannot_report_adult_content_she_cannot_see(client_for, member, source):
+    adult = factories.audition(description="여자 배우. 노출신 있음.")
+    account_services.profile_prepare(member=member)
+    profile_services.profile_update(
+        member=member, birth_date=date(timezone.localdate().year - 16, 1, 1)
+    )
+    assert client_for.get(f"{LIST}/{adult.id}").status_code == 404
+
+    response = report(client_for, adult)
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "audition_not_found"
+    assert not Report.objects.exists()
+    grown = factories.applicant()
+    client_for.force_authenticate(grown)
+    assert report(client_for, adult).status_code == 201
 
 
 # --- Staff's decisions ------------------------------------------------------------------------
@@ -273,6 +347,46 @@ def test_hiding_a_scam_tells_applicants_and_bookmarkers_once(
             "actor", flat=True
         )
     ) == {staff.pk}
+
+
+def test_a_second_hide_tells_only_members_not_told_before(
+    source, staff, django_capture_on_commit_callbacks
+):
+    audition = factories.audition(description="데뷔 보장 오디션")
+    early, late = factories.applicant(), factories.applicant()
+    services.bookmark_add(member=early, audition_id=audition.id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.audition_moderate(audition=audition, decision="scam", actor=staff)
+        services.audition_moderate(audition=audition, decision="clear", actor=staff)
+        services.bookmark_add(member=late, audition_id=audition.id)
+        second = services.audition_moderate(audition=audition, decision="scam", actor=staff)
+
+    assert (first.members_told, second.members_told) == (1, 1)
+    assert [m.to for m in mail.outbox] == [[early.email], [late.email]]
+    assert set(ScamWarning.objects.values_list("member", "audition")) == {
+        (early.pk, audition.pk),
+        (late.pk, audition.pk),
+    }
+
+
+def test_the_migration_records_the_warnings_the_first_version_sent(source, staff):
+    from django.apps import apps
+
+    backfill = importlib.import_module("auditions.migrations.0013_scam_warnings")
+    audition = factories.audition(description="데뷔 보장 오디션")
+    applied, bookmarked, late = (factories.applicant() for _ in range(3))
+    application_services.application_create(member=applied, audition_id=audition.id)
+    services.bookmark_add(member=bookmarked, audition_id=audition.id)
+    services.audition_moderate(audition=audition, decision="scam", actor=staff)
+    ScamWarning.objects.all().delete()  # the database as the first version left it
+    Bookmark.objects.create(
+        member=late, audition=audition, created_at=timezone.now() + timedelta(minutes=1)
+    )
+
+    backfill.warnings_already_sent(apps, None)
+
+    assert set(ScamWarning.objects.values_list("member", flat=True)) == {applied.pk, bookmarked.pk}
 
 
 def test_close_and_duplicate_resolve_the_reports(client_for, source, staff):
@@ -358,6 +472,31 @@ def test_poster_figures_from_a_crafted_set_and_the_privacy_floor(client_for, mem
     assert (figures.applications, figures.replied, figures.no_response) == (5, 3, 1)
 
 
+def test_the_privacy_floor_counts_members_not_applications(client_for, source):
+    calls = [factories.audition(apply_target="casting@studio.example") for _ in range(5)]
+    one = factories.applicant()
+    for audition in calls:  # one member, five applications: her outcome would be the rate
+        application = application_services.application_create(
+            member=one, audition_id=audition.id, external=True
+        )
+        application_services.application_move(
+            application_id=application.id, status="viewed", actor=one, by="member"
+        )
+    poster_id = calls[0].advertiser_id
+
+    assert client_for.get(f"{LIST}/{calls[0].id}").json()["poster"]["reply_rate"] is None
+    assert posters.reply_rates({poster_id}) == {}
+    assert posters.advertiser_with_reply_rate(poster_id)[1] is None
+
+    crafted_applications(calls[1], ["no_response"] * 4)  # 5 members, 9 applications, 5 replied
+
+    figures = posters.poster_figures({poster_id})[poster_id]
+    assert (figures.applications, figures.members, figures.replied) == (9, 5, 5)
+    assert client_for.get(f"{LIST}/{calls[0].id}").json()["poster"]["reply_rate"] == 0.6
+    assert posters.reply_rates({poster_id}) == {poster_id: 0.6}  # 5/9 in steps of 0.1
+    assert posters.advertiser_with_reply_rate(poster_id)[1] == 0.6
+
+
 def test_a_poster_who_rarely_replies_weighs_on_the_trust_score(source):
     first = factories.audition(apply_target="silent@studio.example")
     crafted_applications(first, ["no_response"] * 4 + ["applied"])
@@ -379,6 +518,37 @@ def test_a_blocked_poster_is_quarantined_now_and_on_ingest(client_for, source, s
     assert future.quarantine_reason == Audition.Quarantine.POSTER
     assert listed(client_for) == []
     assert events(live)[-2:] == ["poster_blocked", "quarantined"]
+
+
+def test_merging_into_a_blocked_poster_quarantines_the_calls_it_now_has(source, staff):
+    blocked = factories.audition(apply_target="bad@studio.example")
+    services.advertiser_block(advertiser=blocked.advertiser, actor=staff)
+    cleared = factories.audition(apply_target="bad@studio.example")  # quarantined on ingest
+    services.audition_moderate(audition=cleared, decision="clear", actor=staff)
+    moved = factories.audition(apply_target="other@studio2.example")
+
+    services.advertiser_merge(advertiser=moved.advertiser, into=blocked.advertiser, actor=staff)
+    moved.refresh_from_db()
+    cleared.refresh_from_db()
+
+    assert moved.status == Audition.Status.QUARANTINED
+    assert moved.quarantine_reason == Audition.Quarantine.POSTER
+    assert events(moved)[-3:] == ["poster_merged", "poster_blocked", "quarantined"]
+    assert cleared.status == Audition.Status.OPEN  # staff's clear under the block stands
+
+
+def test_merging_a_blocked_poster_into_another_blocks_it_and_quarantines_its_calls(source, staff):
+    bad = factories.audition(apply_target="bad@studio.example")
+    services.advertiser_block(advertiser=bad.advertiser, actor=staff)
+    kept = factories.audition(apply_target="other@studio2.example")
+
+    into = services.advertiser_merge(advertiser=bad.advertiser, into=kept.advertiser, actor=staff)
+    kept.refresh_from_db()
+
+    assert into.blocked and into.blocked_at is not None
+    assert kept.status == Audition.Status.QUARANTINED
+    assert kept.quarantine_reason == Audition.Quarantine.POSTER
+    assert ingest(apply_target="other@studio2.example").status == Audition.Status.QUARANTINED
 
 
 def test_the_list_carries_posters_in_a_flat_number_of_queries(
@@ -403,6 +573,7 @@ def test_figures_never_name_a_member(source):
     assert set(dataclasses.asdict(figures)) == {
         "calls",
         "applications",
+        "members",
         "replied",
         "no_response",
         "member_reports",

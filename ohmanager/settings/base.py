@@ -354,9 +354,14 @@ AUDITION_ROLLING_MAX_AGE_DAYS = env.int("AUDITION_ROLLING_MAX_AGE_DAYS", default
 # and on save (not listed, recommended or alerted) until staff clear it (auditions.derived).
 AUDITION_QUARANTINE_SCORE = env.int("AUDITION_QUARANTINE_SCORE", default=30)
 # Unresolved member reports whose weights add up to this hide the call at once pending review;
-# a report by a member who applied to the call weighs AUDITION_REPORT_APPLIED_WEIGHT, others 1.
+# a report by a member who applied to the call (in the app or by the app's e-mail, not a
+# self-recorded external one) weighs AUDITION_REPORT_APPLIED_WEIGHT when her account is at least
+# AUDITION_REPORT_APPLIED_MIN_ACCOUNT_DAYS old; others weigh 1.
 AUDITION_REPORT_QUARANTINE_WEIGHT = env.int("AUDITION_REPORT_QUARANTINE_WEIGHT", default=5)
 AUDITION_REPORT_APPLIED_WEIGHT = env.int("AUDITION_REPORT_APPLIED_WEIGHT", default=3)
+AUDITION_REPORT_APPLIED_MIN_ACCOUNT_DAYS = env.int(
+    "AUDITION_REPORT_APPLIED_MIN_ACCOUNT_DAYS", default=7
+)
 
 # --- Crawlers -------------------------------------------------------------------------------
 # Sites we crawl can reach a person: the user agent names this address (crawlers/scraper).

@@ -10,8 +10,10 @@ Run: make test-services ... PYTEST_ARGS="ohmanager/tests/e2e"; see conftest.py.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from applications import services as application_services
@@ -51,8 +53,9 @@ def test_staff_work_the_moderation_queue(browser: Browser, staff):
             )
         ).audition_id
     )
-    reported = factories.audition(title="웹드라마 <거짓말> 단역 모집")
-    applicant = factories.applicant()
+    reported = factories.audition(title="웹드라마 <거짓말> 단역 모집", apply_method="in_app")
+    # applied in the app from a month-old account: her report weighs 3
+    applicant = factories.applicant(date_joined=timezone.now() - timedelta(days=30))
     application_services.application_create(member=applicant, audition_id=reported.id)
     services.audition_report(
         member=applicant,
@@ -123,7 +126,7 @@ def test_staff_work_the_moderation_queue(browser: Browser, staff):
     browser.goto(f"/admin/auditions/advertiser/{held.advertiser_id}/change/")
     expect(page.locator("div.field-blocked")).to_be_visible()
     expect(page.locator("#content-main")).to_contain_text("kids.casting@gmail.com")
-    expect(page.locator("div.field-reply_rate")).to_contain_text("under 5 applications")
+    expect(page.locator("div.field-reply_rate")).to_contain_text("under 5 members")
     expect(page).to_have_url(re.compile(r"/advertiser/"))
     expect(page.locator("#user-tools")).to_contain_text(STAFF_EMAIL)
     browser.shot("the poster page")
