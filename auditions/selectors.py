@@ -137,13 +137,13 @@ ROLE_COLUMNS = (
 )
 
 
-def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
-    """Sets `role_rows` and `source_rows` on each audition: two queries for the whole page.
-    Plain rows instead of prefetch_related, whose per-instance related managers and queryset
-    clones cost more than the rest of the request (profiled on the 100k bench)."""
+def _related_rows(ids: list) -> tuple[dict, dict]:
+    """The roles and sources of the auditions `ids`, as plain rows by audition id: two queries
+    for the whole page. Plain rows instead of prefetch_related, whose per-instance related
+    managers and queryset clones cost more than the rest of the request (profiled on the 100k
+    bench)."""
     roles: dict = defaultdict(list)
     sources: dict = defaultdict(list)
-    ids = [audition.pk for audition in auditions]
     if ids:
         for row in (
             Role.objects.filter(audition_id__in=ids)
@@ -157,10 +157,33 @@ def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
             .values_list("audition_id", "source__name", "url")
         ):
             sources[audition_id].append({"name": name, "url": url})
+    return roles, sources
+
+
+def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
+    """Sets `role_rows` and `source_rows` on each audition (two queries for the page)."""
+    roles, sources = _related_rows([audition.pk for audition in auditions])
     for audition in auditions:
         audition.role_rows = roles[audition.pk]
         audition.source_rows = sources[audition.pk]
     return auditions
+
+
+def audition_rows(queryset: QuerySet) -> QuerySet:
+    """The same rows as plain dicts (`values()`): the API's columns and every annotation the
+    queryset selects (the bookmark flag, the application id, a search's `title_hit`). What the
+    lean read path (auditions/api/lean.py) shapes: no model instance per row, whose
+    construction (deferred fields, signals) cost more than the page's SQL."""
+    return queryset.values(*LIST_COLUMNS, *queryset.query.annotation_select)
+
+
+def audition_rows_attach_related(rows: list[dict]) -> list[dict]:
+    """Sets `role_rows` and `source_rows` on each row of `audition_rows` (two queries)."""
+    roles, sources = _related_rows([row["id"] for row in rows])
+    for row in rows:
+        row["role_rows"] = roles[row["id"]]
+        row["source_rows"] = sources[row["id"]]
+    return rows
 
 
 def audition_search(queryset: QuerySet, query: str, *, title_only: bool = False) -> QuerySet:
@@ -261,10 +284,13 @@ def audition_page(
     cursor: paging.Cursor | None,
     ordering: str | None,
     page_size: int,
+    as_rows: bool = False,
 ) -> paging.Page:
     """A page of `GET auditions`, its rows with their roles and sources: the auditions
     `filters` select (a validated AuditionFilter; None: no filter parameters), in `ordering`
-    (a key of ORDERINGS; None: newest first, with a search query title matches first)."""
+    (a key of ORDERINGS; None: newest first, with a search query title matches first).
+    `as_rows`: the rows are plain dicts (audition_rows) instead of Audition instances; the
+    same queries select them."""
     params = filters.form.cleaned_data if filters is not None else {}
     query = params.get("q") or ""
     today = seoul_today()
@@ -277,7 +303,9 @@ def audition_page(
             title_only=title_only,
             today=today,
         )
-        return filters.filter_queryset(queryset) if filters is not None else queryset
+        if filters is not None:
+            queryset = filters.filter_queryset(queryset)
+        return audition_rows(queryset) if as_rows else queryset
 
     if ordering or not query:
         keys = ORDERINGS[ordering or DEFAULT_ORDERING]
@@ -286,7 +314,10 @@ def audition_page(
         keys = SEARCH_ORDERING
         fetch = _search_fetch(listed, keys)
     page = paging.keyset_page(fetch, ordering=keys, cursor=cursor, page_size=page_size)
-    audition_attach_related(page.rows)
+    if as_rows:
+        audition_rows_attach_related(page.rows)
+    else:
+        audition_attach_related(page.rows)
     return page
 
 
@@ -315,13 +346,21 @@ def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) ->
     return fetch
 
 
+def _public(audition_id: UUID, member: Member | None) -> QuerySet:
+    return audition_with_related(
+        Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member
+    ).filter(pk=audition_id)
+
+
 def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:
-    audition = (
-        audition_with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
-        .filter(pk=audition_id)
-        .first()
-    )
+    audition = _public(audition_id, member).first()
     return audition_attach_related([audition])[0] if audition else None
+
+
+def audition_get_row(*, audition_id: UUID, member: Member | None = None) -> dict | None:
+    """audition_get's audition as a plain row (audition_rows), for the lean detail."""
+    row = audition_rows(_public(audition_id, member)).first()
+    return audition_rows_attach_related([row])[0] if row else None
 
 
 def bookmarked_auditions(*, member: Member) -> QuerySet:
@@ -336,9 +375,14 @@ def bookmarked_auditions(*, member: Member) -> QuerySet:
 
 def display_status(audition: Audition, today: date) -> str:
     """What performers see: an open audition past its deadline is expired already."""
-    if audition.status == Audition.Status.OPEN and audition.deadline_sort < today:
+    return status_shown(audition.status, audition.deadline_sort, today)
+
+
+def status_shown(status: str, deadline_sort: date, today: date) -> str:
+    """display_status on the two columns (a plain row's)."""
+    if status == Audition.Status.OPEN and deadline_sort < today:
         return Audition.Status.EXPIRED
-    return audition.status
+    return status
 
 
 # --- Saved searches ---------------------------------------------------------------------------
