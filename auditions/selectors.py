@@ -3,9 +3,11 @@
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import orjson
 from django.contrib.postgres.search import SearchQueryField
 from django.db import connection
 from django.db.models import (
@@ -21,13 +23,14 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 
 from accounts.models import Member
 from auditions import paging, search
 from auditions.derived import seoul_today
-from auditions.models import Audition, Bookmark, Role, SavedSearch, SourceListing
+from auditions.models import Audition, Bookmark, Role, SavedSearch, Source, SourceListing
 from ohmanager.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -173,12 +176,56 @@ def audition_rows(queryset: QuerySet) -> QuerySet:
     """The same rows as plain dicts (`values()`): the API's columns and every annotation the
     queryset selects (the bookmark flag, the application id, a search's `title_hit`). What the
     lean read path (auditions/api/lean.py) shapes: no model instance per row, whose
-    construction (deferred fields, signals) cost more than the page's SQL."""
+    construction (deferred fields, signals) cost more than the page's SQL.
+
+    On PostgreSQL each row also carries its roles and sources as JSON text, built by the same
+    statement (`json_agg(json_build_object(...))` subqueries): one round trip for the page
+    instead of three, and no ORM query to build for the related rows."""
+    if connection.vendor == "postgresql":
+        roles, sources = _related_json_sql()
+        # Constant SQL built from the models' metadata, no parameters.
+        queryset = queryset.annotate(
+            role_json=RawSQL(roles, ()),  # noqa: S611
+            source_json=RawSQL(sources, ()),  # noqa: S611
+        )
     return queryset.values(*LIST_COLUMNS, *queryset.query.annotation_select)
 
 
+@cache
+def _related_json_sql() -> tuple[str, str]:
+    """The roles and the sources of the outer query's audition as JSON arrays (as text), in
+    _related_rows' order and keys; names from the models' metadata, built once per process."""
+    audition = f'"{Audition._meta.db_table}"."{Audition._meta.pk.column}"'
+    role = Role._meta
+    columns = ", ".join(f"'{name}', r.\"{role.get_field(name).column}\"" for name in ROLE_COLUMNS)
+    roles = (
+        f"SELECT COALESCE(json_agg(json_build_object({columns}) "  # noqa: S608 (names from _meta)
+        f'ORDER BY r."{role.get_field("position").column}", r."{role.pk.column}"), '
+        f"'[]'::json)::text FROM \"{role.db_table}\" r "
+        f'WHERE r."{role.get_field("audition").column}" = {audition}'
+    )
+    listing, source = SourceListing._meta, Source._meta
+    sources = (
+        f"SELECT COALESCE(json_agg(json_build_object("  # noqa: S608 (names from _meta)
+        f"'name', s.\"{source.get_field('name').column}\", "
+        f"'url', l.\"{listing.get_field('url').column}\") "
+        f'ORDER BY l."{listing.get_field("first_seen_at").column}", l."{listing.pk.column}"), '
+        f"'[]'::json)::text FROM \"{listing.db_table}\" l "
+        f'JOIN "{source.db_table}" s ON s."{source.pk.column}" = '
+        f'l."{listing.get_field("source").column}" '
+        f'WHERE l."{listing.get_field("audition").column}" = {audition}'
+    )
+    return roles, sources
+
+
 def audition_rows_attach_related(rows: list[dict]) -> list[dict]:
-    """Sets `role_rows` and `source_rows` on each row of `audition_rows` (two queries)."""
+    """Sets `role_rows` and `source_rows` on each row of `audition_rows`: decoded from the
+    row's own JSON on PostgreSQL, else read in two queries for the page."""
+    if rows and "role_json" in rows[0]:
+        for row in rows:
+            row["role_rows"] = orjson.loads(row.pop("role_json"))
+            row["source_rows"] = orjson.loads(row.pop("source_json"))
+        return rows
     roles, sources = _related_rows([row["id"] for row in rows])
     for row in rows:
         row["role_rows"] = roles[row["id"]]
