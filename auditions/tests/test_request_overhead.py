@@ -140,3 +140,36 @@ def test_the_member_limit_is_two_redis_round_trips_and_its_key_expires(member, m
     with time_machine.travel(_mid_minute(), tick=False):
         allowed = [UserRateThrottle().allow_request(request, None) for _ in range(3)]
     assert allowed == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_a_revoked_sessions_next_catalogue_read_is_401(api_client, source):
+    """Revocation stays immediate on the lean read paths: nothing caches the session check."""
+    cache.clear()
+    audition = factories.audition()
+    member = factories.member()
+    tokens = []
+    for device in ("phone", "tablet"):
+        response = api_client.post(
+            "/api/v1/auth/login",
+            {"email": member.email, "password": "a-long-password-1"},
+            HTTP_USER_AGENT=device,
+        )
+        assert response.status_code == 200, response.content
+        tokens.append(response.json())
+    phone, tablet = (f"Bearer {t['access']}" for t in tokens)
+    paths = (LIST, f"{LIST}/{audition.id}", f"{LIST}/recommended")
+    for path in paths:
+        assert api_client.get(path, HTTP_AUTHORIZATION=phone).status_code == 200, path
+
+    # the tablet ends the phone's session
+    revoked = api_client.delete(
+        f"/api/v1/auth/sessions/{tokens[0]['session']['id']}", HTTP_AUTHORIZATION=tablet
+    )
+    assert revoked.status_code == 204
+
+    for path in paths:
+        response = api_client.get(path, HTTP_AUTHORIZATION=phone)
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "session_expired"
+    assert api_client.get(LIST, HTTP_AUTHORIZATION=tablet).status_code == 200
