@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
 
 from accounts.models import Member
-from auditions import paging, search
+from auditions import paging, prepared, search
 from auditions.derived import seoul_today
 from auditions.models import Audition, Bookmark, Role, SavedSearch, Source, SourceListing
 from ohmanager.exceptions import NotFound
@@ -354,7 +354,15 @@ def audition_page(
             queryset = filters.filter_queryset(queryset)
         return audition_rows(queryset) if as_rows else queryset
 
-    if ordering or not query:
+    if as_rows and filters is None and cursor is None:
+        # The home screen's request: a statement compiled once per process (prepared.py).
+        keys = ORDERINGS[DEFAULT_ORDERING]
+
+        def otherwise(*args: Any) -> list:  # built only if the prepared shape does not fit
+            return paging.queryset_fetch(listed(), keys)(*args)
+
+        fetch = _first_page_fetch(member, keys, page_size, today, otherwise)
+    elif ordering or not query:
         keys = ORDERINGS[ordering or DEFAULT_ORDERING]
         fetch = paging.queryset_fetch(listed(), keys)
     else:
@@ -366,6 +374,48 @@ def audition_page(
     else:
         audition_attach_related(page.rows)
     return page
+
+
+# Placeholders for the prepared statements (prepared.py): values no real parameter takes.
+_PLACEHOLDER_AUDITION = UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f01")
+_PLACEHOLDER_MEMBER = UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f02")
+_PLACEHOLDER_DAY = date(1901, 2, 3)
+
+
+def _member_placeholders(member: Member | None) -> tuple[Member | None, dict, dict]:
+    """The member to build with, the placeholders and the real values for the member."""
+    if member is None or not member.is_authenticated:
+        return None, {}, {}
+    return (
+        Member(pk=_PLACEHOLDER_MEMBER),
+        {"member": _PLACEHOLDER_MEMBER},
+        {"member": member.pk},
+    )
+
+
+def _first_page_fetch(
+    member: Member | None,
+    keys: tuple[str, ...],
+    page_size: int,
+    today: date,
+    otherwise: paging.Fetch,
+) -> paging.Fetch:
+    stand_in, placeholders, values = _member_placeholders(member)
+
+    def build() -> prepared.PreparedRows:
+        rows = audition_rows(audition_list(member=stand_in, today=_PLACEHOLDER_DAY))
+        return prepared.PreparedRows(
+            rows.order_by(*keys)[: page_size + 1], {**placeholders, "today": _PLACEHOLDER_DAY}
+        )
+
+    statement = prepared.prepared(("first_page", bool(values), keys, page_size), build)
+
+    def fetch(order: tuple[str, ...], start: list | None, after: bool, limit: int) -> list:
+        if start is None and after and order == keys and limit == page_size + 1:
+            return statement.rows(**values, today=today)
+        return otherwise(order, start, after, limit)
+
+    return fetch
 
 
 def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) -> paging.Fetch:
@@ -404,10 +454,18 @@ def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition
     return audition_attach_related([audition])[0] if audition else None
 
 
-def audition_get_row(*, audition_id: UUID, member: Member | None = None) -> dict | None:
-    """audition_get's audition as a plain row (audition_rows), for the lean detail."""
-    row = audition_rows(_public(audition_id, member)).first()
-    return audition_rows_attach_related([row])[0] if row else None
+def audition_get_row(*, audition_id: UUID | str, member: Member | None = None) -> dict | None:
+    """audition_get's audition as a plain row (audition_rows), for the lean detail; its
+    statement is compiled once per process (prepared.py)."""
+    stand_in, placeholders, values = _member_placeholders(member)
+
+    def build() -> prepared.PreparedRows:
+        rows = audition_rows(_public(_PLACEHOLDER_AUDITION, stand_in))
+        return prepared.PreparedRows(rows, {**placeholders, "audition": _PLACEHOLDER_AUDITION})
+
+    statement = prepared.prepared(("detail", bool(values)), build)
+    found = statement.rows(**values, audition=UUID(str(audition_id)))
+    return audition_rows_attach_related(found)[0] if found else None
 
 
 def bookmarked_auditions(*, member: Member) -> QuerySet:
