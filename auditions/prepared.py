@@ -8,16 +8,17 @@ selector builds its queryset once with placeholder values, and `PreparedRows` ke
 where each placeholder sits among the parameters, the column names and the field converters
 (JSON, UUID and datetime columns come back as `values()` would give them).
 
-Placeholders must be values no other parameter of the query equals (odd UUIDs and dates).
+Placeholders must be values no other parameter of the query equals (odd UUIDs and dates);
+the real values are of the placeholders' types (UUID, aware datetime, date).
 """
 
 import threading
 from collections.abc import Callable, Hashable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from django.db import connection
+from django.db import connection, models
 from django.db.models import QuerySet
 
 
@@ -56,15 +57,22 @@ class PreparedRows:
         return [dict(zip(names, row, strict=True)) for row in found]
 
 
+def _adapt(value: Any) -> Any:
+    """`value` as the backend's field preparation writes it (what `as_sql` put in params)."""
+    if isinstance(value, UUID):
+        return models.UUIDField().get_db_prep_value(value, connection)
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
 def _adapter(placeholder: Any, param: Any) -> Callable[[Any], Any] | None:
-    """How the backend wrote `placeholder` as `param` (as is, as text, as hex), to write the
-    real value the same way; None when `param` is not the placeholder."""
-    if param is placeholder or (type(param) is type(placeholder) and param == placeholder):
-        return lambda value: value
-    if isinstance(placeholder, UUID) and param == placeholder.hex:
-        return lambda value: UUID(str(value)).hex
-    if isinstance(placeholder, (UUID, date)) and param == str(placeholder):
-        return str
+    """How to write a real value where `param` is `placeholder` (None: it is not)."""
+    written = _adapt(placeholder)
+    if type(param) is type(written) and param == written:
+        return _adapt
     return None
 
 

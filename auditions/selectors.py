@@ -2,17 +2,19 @@
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 from django.contrib.postgres.search import SearchQueryField
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -26,6 +28,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 
 from accounts.models import Member
 from auditions import paging, prepared, search
@@ -354,8 +357,9 @@ def audition_page(
             queryset = filters.filter_queryset(queryset)
         return audition_rows(queryset) if as_rows else queryset
 
-    if as_rows and filters is None and cursor is None:
-        # The home screen's request: a statement compiled once per process (prepared.py).
+    if as_rows and filters is None:
+        # The home screen's request and its next pages: statements compiled once per process
+        # (prepared.py).
         keys = ORDERINGS[DEFAULT_ORDERING]
 
         def otherwise(*args: Any) -> list:  # built only if the prepared shape does not fit
@@ -393,6 +397,9 @@ def _member_placeholders(member: Member | None) -> tuple[Member | None, dict, di
     )
 
 
+_PLACEHOLDER_POSTED = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
 def _first_page_fetch(
     member: Member | None,
     keys: tuple[str, ...],
@@ -400,20 +407,36 @@ def _first_page_fetch(
     today: date,
     otherwise: paging.Fetch,
 ) -> paging.Fetch:
+    """The unfiltered list's first page and the pages after a cursor (newest first) by
+    prepared statements; anything else (a previous page, a cursor that does not parse) by
+    `otherwise`, the queryset, which answers it as before."""
     stand_in, placeholders, values = _member_placeholders(member)
+    placeholders["today"] = _PLACEHOLDER_DAY
 
-    def build() -> prepared.PreparedRows:
+    def build(after_cursor: bool) -> prepared.PreparedRows:
         rows = audition_rows(audition_list(member=stand_in, today=_PLACEHOLDER_DAY))
-        return prepared.PreparedRows(
-            rows.order_by(*keys)[: page_size + 1], {**placeholders, "today": _PLACEHOLDER_DAY}
-        )
-
-    statement = prepared.prepared(("first_page", bool(values), keys, page_size), build)
+        marks = dict(placeholders)
+        if after_cursor:
+            marks.update(posted_at=_PLACEHOLDER_POSTED, id=_PLACEHOLDER_AUDITION)
+            start = [_PLACEHOLDER_POSTED, _PLACEHOLDER_AUDITION]
+            rows = rows.filter(paging.keyset_filter(keys, start, after=True))
+        return prepared.PreparedRows(rows.order_by(*keys)[: page_size + 1], marks)
 
     def fetch(order: tuple[str, ...], start: list | None, after: bool, limit: int) -> list:
-        if start is None and after and order == keys and limit == page_size + 1:
+        if not (after and order == keys and limit == page_size + 1):
+            return otherwise(order, start, after, limit)
+        shape = ("list_page", bool(values), page_size, start is not None)
+        statement = prepared.prepared(shape, lambda: build(start is not None))
+        if start is None:
             return statement.rows(**values, today=today)
-        return otherwise(order, start, after, limit)
+        try:
+            posted_at = DateTimeField().to_python(start[0])
+            pk = UUID(str(start[1]))
+        except (ValidationError, ValueError, TypeError):
+            return otherwise(order, start, after, limit)  # its own answer to a bad cursor
+        if not isinstance(start[0], str) or posted_at is None or timezone.is_naive(posted_at):
+            return otherwise(order, start, after, limit)
+        return statement.rows(**values, today=today, posted_at=posted_at, id=pk)
 
     return fetch
 

@@ -145,12 +145,12 @@ def catalogue(member, source):
         "unknown": factories.audition(
             title="뮤직비디오 출연자", category="music_video", pay_type="unknown",
             pay_amount_min=None, pay_amount_max=None, pay_unit="", pay_raw="",
-            description="", posted_at=now - timedelta(days=4),
+            description="", posted_at=now - timedelta(days=4),  # a tie: pages split it by id
         ),
         "month": factories.audition(
             title="Musical ensemble (English)", category="musical", pay_amount_min=2000000,
             pay_amount_max=2000000, pay_unit="month", pay_raw="월 200만원", region="overseas",
-            posted_at=now - timedelta(days=5),
+            posted_at=now - timedelta(days=4),
         ),
         "project_max": factories.audition(
             title="독립장편 조연 배우", pay_amount_min=None, pay_amount_max=5000000,
@@ -211,6 +211,12 @@ def catalogue(member, source):
 )
 def test_every_list_page_equals_the_serializers(client_for, member, catalogue, params):
     assert walk_and_compare(client_for, member, params) >= 1
+
+
+@pytest.mark.parametrize("page_size", [1, 3])
+def test_pages_of_ties_equal_the_serializers(client_for, member, catalogue, page_size):
+    # the unfiltered list's pages run prepared statements (auditions/prepared.py)
+    assert walk_and_compare(client_for, member, {}, page_size=page_size) == 7
 
 
 def test_a_page_of_everything_equals_the_serializers(client_for, member, catalogue):
