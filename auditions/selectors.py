@@ -1,5 +1,6 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -380,24 +381,54 @@ def audition_page(
     return page
 
 
-# Placeholders for the prepared statements (prepared.py): values no real parameter takes.
-_PLACEHOLDER_AUDITION = UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f01")
-_PLACEHOLDER_MEMBER = UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f02")
-_PLACEHOLDER_DAY = date(1901, 2, 3)
+# Two sets of placeholders for the prepared statements (prepared.py): values no real
+# parameter takes; each statement is built with both and kept only if they agree.
+_PLACEHOLDERS = (
+    {
+        "audition": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f01"),
+        "member": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f02"),
+        "id": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f03"),
+        "today": date(1901, 2, 3),
+        "posted_at": datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    },
+    {
+        "audition": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e11"),
+        "member": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e12"),
+        "id": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e13"),
+        "today": date(1902, 3, 4),
+        "posted_at": datetime(1902, 3, 4, 5, 6, 7, tzinfo=UTC),
+    },
+)
 
 
-def _member_placeholders(member: Member | None) -> tuple[Member | None, dict, dict]:
-    """The member to build with, the placeholders and the real values for the member."""
+def audition_member_scope(member: Member | None) -> tuple:
+    """Everything about the member that changes *which SQL* the catalogue's selectors build
+    (not its parameters): the key the prepared statements are kept under. Today only whether
+    there is a member (the bookmark and application annotations). A filter that reads another
+    attribute of the member (an age, a flag) must add it here, or a statement built for one
+    member would be reused for another: test_prepared_statements_follow_the_member_scope
+    fails until it does."""
+    return (member is not None and member.is_authenticated,)
+
+
+def _stand_in(member: Member | None, pk: UUID) -> Member | None:
+    """The member to build a statement with: the real one's attributes, a placeholder id."""
     if member is None or not member.is_authenticated:
-        return None, {}, {}
-    return (
-        Member(pk=_PLACEHOLDER_MEMBER),
-        {"member": _PLACEHOLDER_MEMBER},
-        {"member": member.pk},
-    )
+        return None
+    stand_in = copy.copy(member)
+    stand_in.pk = pk
+    return stand_in
 
 
-_PLACEHOLDER_POSTED = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+def _marks(names: tuple[str, ...], member: Member | None) -> tuple[dict, dict]:
+    if member is not None and member.is_authenticated:
+        names = (*names, "member")
+    first, second = ({name: marks[name] for name in names} for marks in _PLACEHOLDERS)
+    return first, second
+
+
+def _member_value(member: Member | None) -> dict:
+    return {"member": member.pk} if member is not None and member.is_authenticated else {}
 
 
 def _first_page_fetch(
@@ -408,25 +439,30 @@ def _first_page_fetch(
     otherwise: paging.Fetch,
 ) -> paging.Fetch:
     """The unfiltered list's first page and the pages after a cursor (newest first) by
-    prepared statements; anything else (a previous page, a cursor that does not parse) by
-    `otherwise`, the queryset, which answers it as before."""
-    stand_in, placeholders, values = _member_placeholders(member)
-    placeholders["today"] = _PLACEHOLDER_DAY
+    prepared statements; anything else (a previous page, a cursor that does not parse, a
+    shape that cannot be prepared) by `otherwise`, the queryset, which answers as before."""
 
     def build(after_cursor: bool) -> prepared.PreparedRows:
-        rows = audition_rows(audition_list(member=stand_in, today=_PLACEHOLDER_DAY))
-        marks = dict(placeholders)
-        if after_cursor:
-            marks.update(posted_at=_PLACEHOLDER_POSTED, id=_PLACEHOLDER_AUDITION)
-            start = [_PLACEHOLDER_POSTED, _PLACEHOLDER_AUDITION]
-            rows = rows.filter(paging.keyset_filter(keys, start, after=True))
-        return prepared.PreparedRows(rows.order_by(*keys)[: page_size + 1], marks)
+        def queryset(marks: dict) -> QuerySet:
+            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
+            rows = audition_rows(audition_list(member=stand_in, today=marks["today"]))
+            if after_cursor:
+                start = [marks["posted_at"], marks["id"]]
+                rows = rows.filter(paging.keyset_filter(keys, start, after=True))
+            return rows.order_by(*keys)[: page_size + 1]
+
+        names = ("today", "posted_at", "id") if after_cursor else ("today",)
+        return prepared.PreparedRows(queryset, *_marks(names, member))
+
+    values = _member_value(member)
 
     def fetch(order: tuple[str, ...], start: list | None, after: bool, limit: int) -> list:
         if not (after and order == keys and limit == page_size + 1):
             return otherwise(order, start, after, limit)
-        shape = ("list_page", bool(values), page_size, start is not None)
+        shape = ("list_page", audition_member_scope(member), keys, page_size, start is not None)
         statement = prepared.prepared(shape, lambda: build(start is not None))
+        if statement is None:
+            return otherwise(order, start, after, limit)
         if start is None:
             return statement.rows(**values, today=today)
         try:
@@ -479,15 +515,21 @@ def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition
 
 def audition_get_row(*, audition_id: UUID | str, member: Member | None = None) -> dict | None:
     """audition_get's audition as a plain row (audition_rows), for the lean detail; its
-    statement is compiled once per process (prepared.py)."""
-    stand_in, placeholders, values = _member_placeholders(member)
+    statement is compiled once per process when it can be (prepared.py)."""
+    audition_id = UUID(str(audition_id))
 
     def build() -> prepared.PreparedRows:
-        rows = audition_rows(_public(_PLACEHOLDER_AUDITION, stand_in))
-        return prepared.PreparedRows(rows, {**placeholders, "audition": _PLACEHOLDER_AUDITION})
+        def queryset(marks: dict) -> QuerySet:
+            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
+            return audition_rows(_public(marks["audition"], stand_in))
 
-    statement = prepared.prepared(("detail", bool(values)), build)
-    found = statement.rows(**values, audition=UUID(str(audition_id)))
+        return prepared.PreparedRows(queryset, *_marks(("audition",), member))
+
+    statement = prepared.prepared(("detail", audition_member_scope(member)), build)
+    if statement is None:
+        found = list(audition_rows(_public(audition_id, member))[:1])
+    else:
+        found = statement.rows(**_member_value(member), audition=audition_id)
     return audition_rows_attach_related(found)[0] if found else None
 
 
