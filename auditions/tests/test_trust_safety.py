@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -381,13 +382,17 @@ def test_a_blocked_poster_is_quarantined_now_and_on_ingest(client_for, source, s
     assert events(live)[-2:] == ["poster_blocked", "quarantined"]
 
 
+RELATED_QUERIES = 0 if connection.vendor == "postgresql" else 2
+
+
 def test_the_list_carries_posters_in_a_flat_number_of_queries(
     client_for, source, django_assert_num_queries
 ):
     for number in range(6):
         factories.audition(apply_target=f"poster{number}@studio.example")
-    # auditions, roles, sources, posters' figures
-    with django_assert_num_queries(4):
+    # auditions, posters' figures, and roles and sources (in the page's own statement on
+    # PostgreSQL: selectors.audition_rows)
+    with django_assert_num_queries(2 + RELATED_QUERIES):
         results = client_for.get(LIST).json()["results"]
     assert all(item["poster"]["calls"] == 1 for item in results)
     no_contact = factories.audition(apply_target="", company="", contact_raw="")
