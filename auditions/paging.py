@@ -53,7 +53,10 @@ class Page:
 
 
 def position(row: Any, ordering: tuple[str, ...]) -> list:
-    """`row`'s values of every ordering field, as JSON values (what a cursor carries)."""
+    """`row`'s values of every ordering field, as JSON values (what a cursor carries). `row`
+    is a model instance or a plain dict (`values()`)."""
+    if isinstance(row, dict):
+        return [_to_json(row[key.lstrip("-")]) for key in ordering]
     return [_to_json(getattr(row, key.lstrip("-"))) for key in ordering]
 
 

@@ -48,6 +48,8 @@ from auditions.derived import seoul_today
 from auditions.models import Audition, Dismissal, Gender, Region, Role
 from auditions.selectors import (
     audition_attach_related,
+    audition_rows,
+    audition_rows_attach_related,
     audition_visible_q,
     audition_with_related,
     trust_flags_q,
@@ -508,19 +510,30 @@ def _db_values(key: tuple[int, datetime, uuid.UUID]) -> list:
     return [field.get_db_prep_value(value, connection) for field, value in pairs]
 
 
-def recommended_page(*, feed: FeedContext, ranked: list[RankedRow]) -> list[Audition]:
+def recommended_page(
+    *, feed: FeedContext, ranked: list[RankedRow], as_rows: bool = False
+) -> list[Audition] | list[dict]:
     """The page's full rows, in the ranking's order, with the score's parts (`pts_*`) and
     `fits` for `explain`, and the roles and sources: a fixed number of queries per page.
     `fits` comes from the page's roles (the SQL twin is pinned by a test); the score is the
-    ranking's."""
+    ranking's. `as_rows`: plain dicts (selectors.audition_rows, for the lean read path) with
+    the same keys as the instances' attributes."""
     if not ranked:
         return []
     rows = audition_with_related(
         Audition.objects.filter(pk__in=[row.pk for row in ranked]), feed.member
     ).annotate(**_parts(feed))
+    scores = {row.pk: row.score for row in ranked}
+    if as_rows:
+        by_key = {row["id"]: row for row in audition_rows(rows)}
+        found = audition_rows_attach_related([by_key[r.pk] for r in ranked if r.pk in by_key])
+        for row in found:
+            row["fits"] = any(role_fits(role, feed.performer) for role in row["role_rows"])
+            row["pts_role"] = POINTS_ROLE if row["fits"] else 0
+            row["score"] = scores[row["id"]]
+        return found
     by_id = {row.pk: row for row in rows}
     page = audition_attach_related([by_id[row.pk] for row in ranked if row.pk in by_id])
-    scores = {row.pk: row.score for row in ranked}
     for row in page:
         row.fits = any(role_fits(role, feed.performer) for role in row.role_rows)
         row.pts_role = POINTS_ROLE if row.fits else 0

@@ -1,16 +1,21 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
+import copy
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
+import orjson
 from django.contrib.postgres.search import SearchQueryField
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
     F,
     Func,
@@ -21,14 +26,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
+from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Member
-from auditions import paging, posters, search, trust
+from auditions import paging, posters, prepared, search, trust
 from auditions.derived import seoul_today
-from auditions.models import Audition, Bookmark, Role, SavedSearch, SourceListing
+from auditions.models import Audition, Bookmark, Role, SavedSearch, Source, SourceListing
 from ohmanager.exceptions import NotFound
 
 if TYPE_CHECKING:
@@ -157,14 +164,13 @@ ROLE_COLUMNS = (
 )
 
 
-def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
-    """Sets `role_rows`, `source_rows` and `poster_figures` on each audition: three queries for
-    the whole page (two without posters).
-    Plain rows instead of prefetch_related, whose per-instance related managers and queryset
-    clones cost more than the rest of the request (profiled on the 100k bench)."""
+def _related_rows(ids: list) -> tuple[dict, dict]:
+    """The roles and sources of the auditions `ids`, as plain rows by audition id: two queries
+    for the whole page. Plain rows instead of prefetch_related, whose per-instance related
+    managers and queryset clones cost more than the rest of the request (profiled on the 100k
+    bench)."""
     roles: dict = defaultdict(list)
     sources: dict = defaultdict(list)
-    ids = [audition.pk for audition in auditions]
     if ids:
         for row in (
             Role.objects.filter(audition_id__in=ids)
@@ -178,6 +184,13 @@ def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
             .values_list("audition_id", "source__name", "url")
         ):
             sources[audition_id].append({"name": name, "url": url})
+    return roles, sources
+
+
+def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
+    """Sets `role_rows`, `source_rows` and `poster_figures` on each audition: three queries for
+    the page (two without posters)."""
+    roles, sources = _related_rows([audition.pk for audition in auditions])
     # The posters' figures (#18): one query for the page's posters.
     figures = posters.poster_figures(
         {audition.advertiser_id for audition in auditions if audition.advertiser_id}
@@ -187,6 +200,72 @@ def audition_attach_related(auditions: list[Audition]) -> list[Audition]:
         audition.source_rows = sources[audition.pk]
         audition.poster_figures = figures.get(audition.advertiser_id)
     return auditions
+
+
+def audition_rows(queryset: QuerySet) -> QuerySet:
+    """The same rows as plain dicts (`values()`): the API's columns and every annotation the
+    queryset selects (the bookmark flag, the application id, a search's `title_hit`). What the
+    lean read path (auditions/api/lean.py) shapes: no model instance per row, whose
+    construction (deferred fields, signals) cost more than the page's SQL.
+
+    On PostgreSQL each row also carries its roles and sources as JSON text, built by the same
+    statement (`json_agg(json_build_object(...))` subqueries): one round trip for the page
+    instead of three, and no ORM query to build for the related rows."""
+    if connection.vendor == "postgresql":
+        roles, sources = _related_json_sql()
+        # Constant SQL built from the models' metadata, no parameters.
+        queryset = queryset.annotate(
+            role_json=RawSQL(roles, ()),  # noqa: S611
+            source_json=RawSQL(sources, ()),  # noqa: S611
+        )
+    return queryset.values(*LIST_COLUMNS, *queryset.query.annotation_select)
+
+
+@cache
+def _related_json_sql() -> tuple[str, str]:
+    """The roles and the sources of the outer query's audition as JSON arrays (as text), in
+    _related_rows' order and keys; names from the models' metadata, built once per process."""
+    audition = f'"{Audition._meta.db_table}"."{Audition._meta.pk.column}"'
+    role = Role._meta
+    columns = ", ".join(f"'{name}', r.\"{role.get_field(name).column}\"" for name in ROLE_COLUMNS)
+    roles = (
+        f"SELECT COALESCE(json_agg(json_build_object({columns}) "  # noqa: S608 (names from _meta)
+        f'ORDER BY r."{role.get_field("position").column}", r."{role.pk.column}"), '
+        f"'[]'::json)::text FROM \"{role.db_table}\" r "
+        f'WHERE r."{role.get_field("audition").column}" = {audition}'
+    )
+    listing, source = SourceListing._meta, Source._meta
+    sources = (
+        f"SELECT COALESCE(json_agg(json_build_object("  # noqa: S608 (names from _meta)
+        f"'name', s.\"{source.get_field('name').column}\", "
+        f"'url', l.\"{listing.get_field('url').column}\") "
+        f'ORDER BY l."{listing.get_field("first_seen_at").column}", l."{listing.pk.column}"), '
+        f"'[]'::json)::text FROM \"{listing.db_table}\" l "
+        f'JOIN "{source.db_table}" s ON s."{source.pk.column}" = '
+        f'l."{listing.get_field("source").column}" '
+        f'WHERE l."{listing.get_field("audition").column}" = {audition}'
+    )
+    return roles, sources
+
+
+def audition_rows_attach_related(rows: list[dict]) -> list[dict]:
+    """Sets `role_rows`, `source_rows` and `poster_figures` on each row of `audition_rows`:
+    roles and sources decoded from the row's own JSON on PostgreSQL, else read in two queries
+    for the page; the posters' figures (#18) in one query for the page's posters."""
+    # (values() names the foreign key's column by the field: `advertiser`)
+    figures = posters.poster_figures({row["advertiser"] for row in rows if row["advertiser"]})
+    for row in rows:
+        row["poster_figures"] = figures.get(row["advertiser"])
+    if rows and "role_json" in rows[0]:
+        for row in rows:
+            row["role_rows"] = orjson.loads(row.pop("role_json"))
+            row["source_rows"] = orjson.loads(row.pop("source_json"))
+        return rows
+    roles, sources = _related_rows([row["id"] for row in rows])
+    for row in rows:
+        row["role_rows"] = roles[row["id"]]
+        row["source_rows"] = sources[row["id"]]
+    return rows
 
 
 def audition_search(queryset: QuerySet, query: str, *, title_only: bool = False) -> QuerySet:
@@ -287,10 +366,13 @@ def audition_page(
     cursor: paging.Cursor | None,
     ordering: str | None,
     page_size: int,
+    as_rows: bool = False,
 ) -> paging.Page:
     """A page of `GET auditions`, its rows with their roles and sources: the auditions
     `filters` select (a validated AuditionFilter; None: no filter parameters), in `ordering`
-    (a key of ORDERINGS; None: newest first, with a search query title matches first)."""
+    (a key of ORDERINGS; None: newest first, with a search query title matches first).
+    `as_rows`: the rows are plain dicts (audition_rows) instead of Audition instances; the
+    same queries select them."""
     params = filters.form.cleaned_data if filters is not None else {}
     query = params.get("q") or ""
     today = seoul_today()
@@ -303,17 +385,127 @@ def audition_page(
             title_only=title_only,
             today=today,
         )
-        return filters.filter_queryset(queryset) if filters is not None else queryset
+        if filters is not None:
+            queryset = filters.filter_queryset(queryset)
+        return audition_rows(queryset) if as_rows else queryset
 
-    if ordering or not query:
+    if as_rows and filters is None:
+        # The home screen's request and its next pages: statements compiled once per process
+        # (prepared.py).
+        keys = ORDERINGS[DEFAULT_ORDERING]
+
+        def otherwise(*args: Any) -> list:  # built only if the prepared shape does not fit
+            return paging.queryset_fetch(listed(), keys)(*args)
+
+        fetch = _first_page_fetch(member, keys, page_size, today, otherwise)
+    elif ordering or not query:
         keys = ORDERINGS[ordering or DEFAULT_ORDERING]
         fetch = paging.queryset_fetch(listed(), keys)
     else:
         keys = SEARCH_ORDERING
         fetch = _search_fetch(listed, keys)
     page = paging.keyset_page(fetch, ordering=keys, cursor=cursor, page_size=page_size)
-    audition_attach_related(page.rows)
+    if as_rows:
+        audition_rows_attach_related(page.rows)
+    else:
+        audition_attach_related(page.rows)
     return page
+
+
+# Two sets of placeholders for the prepared statements (prepared.py): values no real
+# parameter takes; each statement is built with both and kept only if they agree.
+_PLACEHOLDERS = (
+    {
+        "audition": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f01"),
+        "member": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f02"),
+        "id": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f03"),
+        "today": date(1901, 2, 3),
+        "posted_at": datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
+    },
+    {
+        "audition": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e11"),
+        "member": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e12"),
+        "id": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e13"),
+        "today": date(1902, 3, 4),
+        "posted_at": datetime(1902, 3, 4, 5, 6, 7, tzinfo=UTC),
+    },
+)
+
+
+def audition_member_scope(member: Member | None) -> tuple:
+    """Everything about the member that changes *which SQL* the catalogue's selectors build
+    (not its parameters): the key the prepared statements are kept under. Today only whether
+    there is a member (the bookmark and application annotations). A filter that reads another
+    attribute of the member (an age, a flag) must add it here, or a statement built for one
+    member would be reused for another: test_prepared_statements_follow_the_member_scope
+    fails until it does."""
+    return (member is not None and member.is_authenticated,)
+
+
+def _stand_in(member: Member | None, pk: UUID) -> Member | None:
+    """The member to build a statement with: the real one's attributes, a placeholder id."""
+    if member is None or not member.is_authenticated:
+        return None
+    stand_in = copy.copy(member)
+    stand_in.pk = pk
+    return stand_in
+
+
+def _marks(names: tuple[str, ...], member: Member | None) -> tuple[dict, dict]:
+    if member is not None and member.is_authenticated:
+        names = (*names, "member")
+    first, second = ({name: marks[name] for name in names} for marks in _PLACEHOLDERS)
+    return first, second
+
+
+def _member_value(member: Member | None) -> dict:
+    return {"member": member.pk} if member is not None and member.is_authenticated else {}
+
+
+def _first_page_fetch(
+    member: Member | None,
+    keys: tuple[str, ...],
+    page_size: int,
+    today: date,
+    otherwise: paging.Fetch,
+) -> paging.Fetch:
+    """The unfiltered list's first page and the pages after a cursor (newest first) by
+    prepared statements; anything else (a previous page, a cursor that does not parse, a
+    shape that cannot be prepared) by `otherwise`, the queryset, which answers as before."""
+
+    def build(after_cursor: bool) -> prepared.PreparedRows:
+        def queryset(marks: dict) -> QuerySet:
+            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
+            rows = audition_rows(audition_list(member=stand_in, today=marks["today"]))
+            if after_cursor:
+                start = [marks["posted_at"], marks["id"]]
+                rows = rows.filter(paging.keyset_filter(keys, start, after=True))
+            return rows.order_by(*keys)[: page_size + 1]
+
+        names = ("today", "posted_at", "id") if after_cursor else ("today",)
+        return prepared.PreparedRows(queryset, *_marks(names, member))
+
+    values = _member_value(member)
+
+    def fetch(order: tuple[str, ...], start: list | None, after: bool, limit: int) -> list:
+        if not (after and order == keys and limit == page_size + 1):
+            return otherwise(order, start, after, limit)
+        shape = ("list_page", audition_member_scope(member), keys, page_size, start is not None)
+        statement = prepared.prepared(shape, lambda: build(start is not None))
+        if statement is None:
+            return otherwise(order, start, after, limit)
+        if start is None:
+            return statement.rows(**values, today=today)
+        try:
+            posted_at = DateTimeField().to_python(start[0])
+            pk = UUID(str(start[1]))
+        except (ValidationError, ValueError, TypeError):
+            return otherwise(order, start, after, limit)  # its own answer to a bad cursor
+        if not isinstance(start[0], str) or posted_at is None or timezone.is_naive(posted_at):
+            return otherwise(order, start, after, limit)
+        return statement.rows(**values, today=today, posted_at=posted_at, id=pk)
+
+    return fetch
 
 
 def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) -> paging.Fetch:
@@ -341,13 +533,35 @@ def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) ->
     return fetch
 
 
+def _public(audition_id: UUID, member: Member | None) -> QuerySet:
+    return audition_with_related(
+        Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member
+    ).filter(pk=audition_id)
+
+
 def audition_get(*, audition_id: UUID, member: Member | None = None) -> Audition | None:
-    audition = (
-        audition_with_related(Audition.objects.filter(status__in=Audition.PUBLIC_STATUSES), member)
-        .filter(pk=audition_id)
-        .first()
-    )
+    audition = _public(audition_id, member).first()
     return audition_attach_related([audition])[0] if audition else None
+
+
+def audition_get_row(*, audition_id: UUID | str, member: Member | None = None) -> dict | None:
+    """audition_get's audition as a plain row (audition_rows), for the lean detail; its
+    statement is compiled once per process when it can be (prepared.py)."""
+    audition_id = UUID(str(audition_id))
+
+    def build() -> prepared.PreparedRows:
+        def queryset(marks: dict) -> QuerySet:
+            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
+            return audition_rows(_public(marks["audition"], stand_in))
+
+        return prepared.PreparedRows(queryset, *_marks(("audition",), member))
+
+    statement = prepared.prepared(("detail", audition_member_scope(member)), build)
+    if statement is None:
+        found = list(audition_rows(_public(audition_id, member))[:1])
+    else:
+        found = statement.rows(**_member_value(member), audition=audition_id)
+    return audition_rows_attach_related(found)[0] if found else None
 
 
 def bookmarked_auditions(*, member: Member) -> QuerySet:
@@ -362,9 +576,14 @@ def bookmarked_auditions(*, member: Member) -> QuerySet:
 
 def display_status(audition: Audition, today: date) -> str:
     """What performers see: an open audition past its deadline is expired already."""
-    if audition.status == Audition.Status.OPEN and audition.deadline_sort < today:
+    return status_shown(audition.status, audition.deadline_sort, today)
+
+
+def status_shown(status: str, deadline_sort: date, today: date) -> str:
+    """display_status on the two columns (a plain row's)."""
+    if status == Audition.Status.OPEN and deadline_sort < today:
         return Audition.Status.EXPIRED
-    return audition.status
+    return status
 
 
 # --- Saved searches ---------------------------------------------------------------------------

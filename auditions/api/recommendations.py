@@ -5,6 +5,7 @@ catalogue's viewset; `recommended` is registered before `auditions`, and the cat
 detail route only takes UUIDs, so the two never collide.
 """
 
+from types import SimpleNamespace
 from typing import Any
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from auditions import reasons, recommendations, services
+from auditions.api import lean
 from auditions.api.serializers import AuditionSerializer, audition_dict, reader_language
 from auditions.models import Audition
 from auditions.pagination import KeysetCursorPage
@@ -78,11 +80,28 @@ class RecommendedViewSet(viewsets.GenericViewSet):
         ranked = recommendations.ranked_page(
             feed=feed, cursor=cursor, page_size=self.paginator.page_size
         )
-        page = recommendations.recommended_page(feed=feed, ranked=ranked.rows)
-        data = self.get_serializer(
-            page, many=True, context={"today": feed.today, "performer": feed.performer}
-        ).data
-        return self.paginator.page_response(ranked, data)
+        page = recommendations.recommended_page(feed=feed, ranked=ranked.rows, as_rows=True)
+        return self.paginator.page_response(
+            ranked, recommended_items(page, feed, reader_language(request))
+        )
+
+
+def recommended_items(
+    rows: list[dict], feed: recommendations.FeedContext, language: str = "ko"
+) -> list[dict]:
+    """RecommendedAuditionSerializer's shape from plain rows (the lean read path,
+    auditions/api/lean.py; test_lean_equivalence pins the two together). `explain` reads
+    attributes, so it gets a namespace over the row."""
+    today, performer = feed.today, feed.performer
+    return [
+        {
+            **lean.audition_item(row, today, language),
+            "score": row["score"],
+            "near_miss": not row["fits"],
+            "reasons": reasons.explain(SimpleNamespace(**row), performer, today),
+        }
+        for row in rows
+    ]
 
 
 class DismissalViewSet(viewsets.GenericViewSet):

@@ -138,7 +138,7 @@ def reader_language(request: Any) -> str:
     return "en" if translation.get_language() == "en" else "ko"
 
 
-def _poster(figures: PosterFigures | None) -> dict[str, Any] | None:
+def poster_dict(figures: PosterFigures | None) -> dict[str, Any] | None:
     if figures is None:
         return None
     return {
@@ -200,7 +200,7 @@ def audition_dict(audition: Audition, today: date, language: str = "ko") -> dict
             "score": audition.trust_score,
             "flags": trust.localized_flags(audition.trust_flags, language),
         },
-        "poster": _poster(getattr(audition, "poster_figures", None)),
+        "poster": poster_dict(getattr(audition, "poster_figures", None)),
         "is_bookmarked": bool(getattr(audition, "is_bookmarked", False)),
         "applied": getattr(audition, "application_id", None) is not None,
         "application_id": _uuid(getattr(audition, "application_id", None)),

@@ -140,3 +140,65 @@ def test_the_member_limit_is_two_redis_round_trips_and_its_key_expires(member, m
     with time_machine.travel(_mid_minute(), tick=False):
         allowed = [UserRateThrottle().allow_request(request, None) for _ in range(3)]
     assert allowed == [True, True, False]
+
+
+@pytest.mark.django_db
+def test_a_revoked_sessions_next_catalogue_read_is_401(api_client, source):
+    """Revocation stays immediate on the lean read paths: nothing caches the session check."""
+    cache.clear()
+    audition = factories.audition()
+    member = factories.member()
+    tokens = []
+    for device in ("phone", "tablet"):
+        response = api_client.post(
+            "/api/v1/auth/login",
+            {"email": member.email, "password": "a-long-password-1"},
+            HTTP_USER_AGENT=device,
+        )
+        assert response.status_code == 200, response.content
+        tokens.append(response.json())
+    phone, tablet = (f"Bearer {t['access']}" for t in tokens)
+    paths = (LIST, f"{LIST}/{audition.id}", f"{LIST}/recommended")
+    for path in paths:
+        assert api_client.get(path, HTTP_AUTHORIZATION=phone).status_code == 200, path
+
+    # the tablet ends the phone's session
+    revoked = api_client.delete(
+        f"/api/v1/auth/sessions/{tokens[0]['session']['id']}", HTTP_AUTHORIZATION=tablet
+    )
+    assert revoked.status_code == 204
+
+    for path in paths:
+        response = api_client.get(path, HTTP_AUTHORIZATION=phone)
+        assert response.status_code == 401, path
+        assert response.json()["error"]["code"] == "session_expired"
+    assert api_client.get(LIST, HTTP_AUTHORIZATION=tablet).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_filter_combination_is_validated_once_and_a_bad_one_every_time(
+    client_for, source, monkeypatch
+):
+    views._filterset.cache_clear()
+    built = []
+    real = views.AuditionFilter
+
+    class Counting(real):
+        def __init__(self, *args, **kwargs):
+            built.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(views, "AuditionFilter", Counting)
+    factories.audition(category="film")
+    for _ in range(3):  # the same filters in another order, with a cursor-free page size
+        assert client_for.get(LIST, {"region": "seoul", "category": "film"}).status_code == 200
+        assert client_for.get(f"{LIST}?category=film&region=seoul&page_size=5").status_code == 200
+    assert len(built) == 1
+    for _ in range(2):
+        bad = client_for.get(LIST, {"category": "nope"})
+        assert bad.status_code == 400
+        assert "category" in bad.json()["error"]["fields"]
+    assert len(built) == 3
+    # different values are a different combination
+    assert client_for.get(LIST, {"category": "drama"}).status_code == 200
+    assert len(built) == 4

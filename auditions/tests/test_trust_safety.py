@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from accounts import services as account_services
@@ -551,13 +552,17 @@ def test_merging_a_blocked_poster_into_another_blocks_it_and_quarantines_its_cal
     assert ingest(apply_target="other@studio2.example").status == Audition.Status.QUARANTINED
 
 
+RELATED_QUERIES = 0 if connection.vendor == "postgresql" else 2
+
+
 def test_the_list_carries_posters_in_a_flat_number_of_queries(
     client_for, source, django_assert_num_queries
 ):
     for number in range(6):
         factories.audition(apply_target=f"poster{number}@studio.example")
-    # auditions, roles, sources, posters' figures
-    with django_assert_num_queries(4):
+    # auditions, posters' figures, and roles and sources (in the page's own statement on
+    # PostgreSQL: selectors.audition_rows)
+    with django_assert_num_queries(2 + RELATED_QUERIES):
         results = client_for.get(LIST).json()["results"]
     assert all(item["poster"]["calls"] == 1 for item in results)
     no_contact = factories.audition(apply_target="", company="", contact_raw="")

@@ -32,14 +32,22 @@ def application(environ, start_response):
         return [b"unknown scenario"]
     with _db().cursor() as cursor:
         items = _rows(cursor, scenario["main"])[: scenario["page_size"]]
-        ids = [item["id"] for item in items]
-        by_id = {item["id"]: item for item in items}
-        for item in items:
-            item["roles"], item["sources"] = [], []
-        for role in _rows(cursor, scenario["roles"], (ids,)):
-            by_id[role["audition_id"]]["roles"].append(role)
-        for listing in _rows(cursor, scenario["listings"], (ids,)):
-            by_id[listing["audition_id"]]["sources"].append(listing)
-    body = orjson.dumps({"results": items, "next": None, "previous": None})
+        if scenario["roles"] is None:  # the page's statement carries them as JSON text
+            for item in items:
+                item["roles"] = orjson.loads(item.pop("role_json"))
+                item["sources"] = orjson.loads(item.pop("source_json"))
+        else:
+            ids = [item["id"] for item in items]
+            by_id = {item["id"]: item for item in items}
+            for item in items:
+                item["roles"], item["sources"] = [], []
+            for role in _rows(cursor, scenario["roles"], (ids,)):
+                by_id[role["audition_id"]]["roles"].append(role)
+            for listing in _rows(cursor, scenario["listings"], (ids,)):
+                by_id[listing["audition_id"]]["sources"].append(listing)
+    if scenario["single"]:
+        body = orjson.dumps(items[0])
+    else:
+        body = orjson.dumps({"results": items, "next": None, "previous": None})
     start_response("200 OK", [("Content-Type", "application/json")])
     return [body]

@@ -230,7 +230,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "ohmanager.pagination.CursorPage",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # DRF's JSONRenderer's output, encoded by orjson (ohmanager/renderers.py).
+    "DEFAULT_RENDERER_CLASSES": ["ohmanager.renderers.ORJSONRenderer"],
     # JSON only (the contract); the photo upload view adds multipart for itself. Fewer parsers
     # on every endpoint, fewer ways in.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -1,0 +1,117 @@
+"""A `values()` queryset compiled once per process and run again with other values.
+
+Building and compiling the catalogue's querysets (filters, the bookmark EXISTS, the
+application subquery, the related-rows JSON) cost more than PostgreSQL's own time for the
+detail and the list's first page (profiled on the 100k bench: bench/api/README.md). Those
+shapes only differ per request in a few values (the audition, the member, today, a cursor),
+so the selector builds its queryset with placeholder values, and `PreparedRows` keeps the SQL,
+where each placeholder sits among the parameters, the column names and the field converters
+(JSON, UUID and datetime columns come back as `values()` would give them).
+
+Safety: the queryset is built twice, with two different sets of placeholders; unless both give
+the same SQL and the same parameters outside the placeholders' slots (a value derived from the
+clock, or from a placeholder, would differ), nothing is prepared and the caller's queryset path
+answers (`prepared()` returns None). What the member's other attributes decide is the caller's
+key (selectors.audition_member_scope).
+"""
+
+import logging
+import threading
+from collections.abc import Callable, Hashable
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.db import connection, models
+from django.db.models import QuerySet
+
+logger = logging.getLogger(__name__)
+
+
+class NotPreparable(Exception):
+    """The two builds disagree beyond the placeholders: the shape is not a constant."""
+
+
+class PreparedRows:
+    def __init__(
+        self, build: Callable[[dict[str, Any]], QuerySet], first: dict[str, Any], second: dict
+    ):
+        queryset = build(first)
+        compiler = queryset.query.get_compiler(queryset.db)
+        sql, params = compiler.as_sql()
+        other = build(second).query.get_compiler(queryset.db).as_sql()
+        self.sql = sql
+        self.params = list(params)
+        slots = {}
+        for name, value in first.items():
+            for index, param in enumerate(self.params):
+                if _is(param, value):
+                    slots[index] = name
+            if name not in slots.values():
+                raise NotPreparable(f"placeholder {name} is not among the query's parameters")
+        if other[0] != sql or len(other[1]) != len(self.params):
+            raise NotPreparable("the SQL depends on more than the placeholders")
+        for index, (mine, theirs) in enumerate(zip(self.params, other[1], strict=True)):
+            expected = second[slots[index]] if index in slots else mine
+            if not _is(theirs, expected):
+                raise NotPreparable(f"parameter {index} depends on more than the placeholders")
+        self.slots = sorted(slots.items())
+        self.names = [*queryset.query.extra_select, *queryset.query.values_select]
+        self.names += list(queryset.query.annotation_select)
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(fields)
+        self.compiler = compiler
+
+    def rows(self, **values: Any) -> list[dict[str, Any]]:
+        params = list(self.params)
+        for index, name in self.slots:
+            params[index] = _adapt(values[name])
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            found = cursor.fetchall()
+        if self.converters:
+            found = self.compiler.apply_converters(found, self.converters)
+        names = self.names
+        return [dict(zip(names, row, strict=True)) for row in found]
+
+
+def _adapt(value: Any) -> Any:
+    """`value` as the backend's field preparation writes it (what `as_sql` put in params)."""
+    if isinstance(value, UUID):
+        return models.UUIDField().get_db_prep_value(value, connection)
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _is(param: Any, value: Any) -> bool:
+    written = _adapt(value)
+    return type(param) is type(written) and param == written
+
+
+_local = threading.local()  # compiled per thread: a compiler holds its thread's connection
+
+
+def prepared(key: Hashable, build: Callable[[], PreparedRows]) -> PreparedRows | None:
+    """The statement kept under `key`, built on first use; None when `build` found the shape
+    not preparable (remembered: the caller's queryset path answers from then on)."""
+    cache = getattr(_local, "cache", None)
+    if cache is None:
+        cache = _local.cache = {}
+    key = (connection.vendor, connection.settings_dict["NAME"], key)
+    if key not in cache:
+        try:
+            cache[key] = build()
+        except NotPreparable:
+            cache[key] = None
+        except Exception:  # e.g. a filter reading a relation the stand-in member lacks
+            logger.warning("not preparable: %s", key[-1], exc_info=True)
+            cache[key] = None
+    return cache[key]
+
+
+def kept() -> dict:
+    """This thread's statements by key (None: not preparable), for tests and benchmarks."""
+    return dict(getattr(_local, "cache", {}))

@@ -1,0 +1,96 @@
+"""Prepared statements (auditions/prepared.py) are only kept for shapes that really are
+constant, and the selectors' member scope covers everything that changes the SQL."""
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts import services as account_services
+from accounts.profiles import services as profile_services
+from auditions import prepared, selectors
+from auditions.models import Audition
+from auditions.tests import factories
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/auditions"
+
+
+def _sql(queryset) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(queryset.db).as_sql()
+
+
+def _members() -> list:
+    """Members as different as the catalogue's filters might care about."""
+    today = timezone.localdate()
+    adult, minor, staff = factories.member(), factories.member(), factories.member(is_staff=True)
+    births = ((adult, date(today.year - 30, 5, 1)), (minor, today - timedelta(days=4000)))
+    for member, born in births:
+        account_services.profile_prepare(member=member)
+        profile_services.profile_update(member=member, birth_date=born, gender="female")
+    return [None, AnonymousUser(), adult, minor, staff, factories.member()]
+
+
+def test_prepared_statements_follow_the_member_scope(source):
+    """Members in one scope (selectors.audition_member_scope) get the same SQL and parameters
+    from the selectors, but for their id: a filter reading more of the member must widen the
+    scope, or one member's prepared statement would serve another."""
+    today = timezone.localdate()
+    marks = selectors._PLACEHOLDERS[0]
+    shapes: dict = {}
+    for member in _members():
+        stand_in = selectors._stand_in(member, marks["member"])
+        built = (
+            _sql(selectors.audition_rows(selectors.audition_list(member=stand_in, today=today))),
+            _sql(selectors.audition_rows(selectors._public(marks["audition"], stand_in))),
+        )
+        shapes.setdefault(selectors.audition_member_scope(member), set()).add(built)
+    assert len(shapes) == 2  # no member / a member
+    assert all(len(built) == 1 for built in shapes.values()), shapes.keys()
+
+
+def test_the_home_screens_shapes_are_prepared(client_for, member, source):
+    for _ in range(3):
+        factories.audition()
+    first = client_for.get(LIST, {"page_size": 2}).json()
+    client_for.get(first["next"])
+    client_for.get(f"{LIST}/{first['results'][0]['id']}")
+
+    kept = {key[-1][0]: statement for key, statement in prepared.kept().items()}
+    assert {"list_page", "detail"} <= set(kept)
+    assert all(statement is not None for statement in prepared.kept().values())
+
+
+def test_a_shape_that_moves_with_the_clock_or_a_placeholder_is_not_prepared(source):
+    first, second = ({"today": marks["today"]} for marks in selectors._PLACEHOLDERS)
+
+    def with_the_clock(marks):
+        return (
+            Audition.objects.filter(deadline_sort__gte=marks["today"])
+            .filter(created_at__lte=timezone.now())
+            .values("id")
+        )
+
+    def on_the_placeholder(marks):
+        found = Audition.objects.filter(deadline_sort__gte=marks["today"])
+        if marks["today"].year == 1901:
+            found = found.filter(Q(status="open"))
+        return found.values("id")
+
+    def constant(marks):
+        return Audition.objects.filter(deadline_sort__gte=marks["today"]).values("id")
+
+    with time_machine.travel(timezone.now(), tick=True):
+        for build in (with_the_clock, on_the_placeholder):
+            with pytest.raises(prepared.NotPreparable):
+                prepared.PreparedRows(build, first, second)
+    statement = prepared.PreparedRows(constant, first, second)
+    audition = factories.audition(deadline=None)
+    assert statement.rows(today=timezone.localdate()) == [{"id": audition.id}]
+    assert prepared.prepared(("test", "clock"), lambda: prepared.PreparedRows(
+        with_the_clock, first, second
+    )) is None  # fmt: skip
