@@ -402,6 +402,45 @@ def test_consent_given_again_within_the_grace_keeps_the_child(transactional_db):
     assert [r.status for r in records] == ["revoked", "given"]  # never edited, a new record
 
 
+def _revoke_and_renew(token: str, day: int) -> str:
+    """On T0 + `day`: the guardian revokes, asks to consent again and consents; the new
+    record's token."""
+    with time_machine.travel(T0 + timedelta(days=day), tick=False):
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+        new_token = _guardian_token()
+        assert _consent(new_token, last_code(MOTHER)).status_code == 200
+    return new_token
+
+
+def test_a_second_revocation_gets_its_own_grace(transactional_db):
+    # Review of #17: the first, older revocation made the child erasable at once.
+    session, token = _consented_child()
+    member_id = session.member.pk
+    new_token = _revoke_and_renew(token, day=1)
+    with time_machine.travel(T0 + timedelta(days=20), tick=False):
+        assert Client().post(f"/g/{new_token}/revoke").status_code == 200
+        assert Member.objects.get(pk=member_id).status == Member.Status.SUSPENDED
+
+    with time_machine.travel(T0 + timedelta(days=21), tick=False):
+        assert services.guardians_unconsented_erase() == 0
+    assert Profile.objects.filter(member_id=member_id).exists()
+
+    with time_machine.travel(T0 + timedelta(days=27, hours=1), tick=False):
+        assert services.guardians_unconsented_erase() == 1
+    assert Member.objects.get(pk=member_id).status == Member.Status.WITHDRAWN
+
+
+def test_a_renewal_asked_for_but_never_given_does_not_stop_the_erasure(transactional_db):
+    session, token = _consented_child()
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        Client().post(f"/g/{token}/revoke")
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+    with time_machine.travel(T0 + timedelta(days=8, hours=1), tick=False):
+        assert services.guardians_unconsented_erase() == 1
+    assert Member.objects.get(pk=session.member.pk).status == Member.Status.WITHDRAWN
+
+
 def test_staff_cannot_reactivate_a_child_whose_guardian_revoked(transactional_db):
     session, token = _consented_child()
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
