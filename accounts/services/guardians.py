@@ -173,12 +173,16 @@ def _consent_apply(
         given_ip=_clean_ip(ip),
         given_user_agent=(user_agent or "")[:256],
     )
-    # Waiting for this consent, or suspended by a revocation this renewal answers.
+    # Waiting for this consent, or suspended by a revocation this renewal answers (never a
+    # suspension of the staff's: that one stays until staff lift it).
     if member.status == Member.Status.PENDING_GUARDIAN or (
-        record.renewal and member.status == Member.Status.SUSPENDED
+        record.renewal
+        and member.status == Member.Status.SUSPENDED
+        and member.suspension_reason == Member.SuspensionReason.GUARDIAN_REVOKED
     ):
         member.status = Member.Status.ACTIVE
-        member.save(update_fields=["status", "updated_at"])
+        member.suspension_reason = ""
+        member.save(update_fields=["status", "suspension_reason", "updated_at"])
     logger.info("guardian consent %s given for member %s", record.pk, member.pk)
 
 
@@ -206,7 +210,8 @@ def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> G
     )
     if was_given and _consent_required(member) and member.can_sign_in:
         member.status = Member.Status.SUSPENDED
-        member.save(update_fields=["status", "updated_at"])
+        member.suspension_reason = Member.SuspensionReason.GUARDIAN_REVOKED
+        member.save(update_fields=["status", "suspension_reason", "updated_at"])
         sessions_revoke_all(member=member, reason="guardian_revoked")
     record.refresh_from_db()
     logger.info("guardian consent %s revoked for member %s", record.pk, member.pk)

@@ -450,6 +450,38 @@ def test_staff_cannot_reactivate_a_child_whose_guardian_revoked(transactional_db
     assert Member.objects.get(pk=session.member.pk).status == Member.Status.SUSPENDED
 
 
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_a_renewed_consent_does_not_lift_a_staff_suspension(transactional_db, staff_first):
+    # Review of #17: consenting again reactivated a member whom staff had suspended.
+    session, token = _consented_child()
+    member_id = session.member.pk
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        if staff_first:
+            assert services.member_suspend(member=Member.objects.get(pk=member_id))
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        if not staff_first:  # staff make the guardian's suspension theirs
+            assert services.member_suspend(member=Member.objects.get(pk=member_id))
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+        assert _consent(_guardian_token(), last_code(MOTHER)).status_code == 200
+    member = Member.objects.get(pk=member_id)
+    assert member.status == Member.Status.SUSPENDED
+    assert member.suspension_reason == Member.SuspensionReason.STAFF
+    assert login_refused(CHILD) == "account_suspended"
+
+
+def test_a_renewed_consent_lifts_the_guardians_own_suspension(transactional_db):
+    session, token = _consented_child()
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        Client().post(f"/g/{token}/revoke")
+        suspended = Member.objects.get(pk=session.member.pk)
+        assert suspended.suspension_reason == Member.SuspensionReason.GUARDIAN_REVOKED
+        Client().post(f"/g/{token}/renew")
+        assert _consent(_guardian_token(), last_code(MOTHER)).status_code == 200
+        member = Member.objects.get(pk=session.member.pk)
+        assert (member.status, member.suspension_reason) == (Member.Status.ACTIVE, "")
+        assert login(CHILD).client().get("/api/v1/me").status_code == 200
+
+
 def test_guardian_links_are_redacted_from_logs():
     assert redact("GET /g/abcDEF_123-x/revoke 200") == "GET /g/[redacted]/revoke 200"
     assert redact("POST /g/abcDEF_123-x 400") == "POST /g/[redacted] 400"
