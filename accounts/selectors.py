@@ -206,6 +206,11 @@ def guardian_consent_current(*, member: Member) -> GuardianConsent | None:
     )
 
 
+def guardian_consent_on_record(*, member: Member) -> bool:
+    """Whether a guardian was ever asked for this member (any record, even revoked)."""
+    return GuardianConsent.objects.filter(member_id=member.pk).exists()
+
+
 def guardian_consent_given(*, member: Member) -> GuardianConsent | None:
     return (
         GuardianConsent.objects.filter(member_id=member.pk, status=GuardianConsent.Status.GIVEN)

@@ -59,6 +59,16 @@ def _consent_required(member: Member) -> bool:
     return age is not None and age < selectors.GUARDIAN_CONSENT_AGE
 
 
+def _given_under_consent_age(record: GuardianConsent, member: Member) -> bool:
+    """Whether the consent was given for a child under 14 (on the Seoul date it was given):
+    such a consent's revocation suspends her whatever her age now."""
+    birth_date = selectors.member_birth_date(member=member)
+    if birth_date is None or record.given_at is None:
+        return False
+    given_on = timezone.localdate(record.given_at, timezone=selectors.SEOUL)
+    return selectors.age_on(birth_date, given_on) < selectors.GUARDIAN_CONSENT_AGE
+
+
 def _request_email(*, record: GuardianConsent, member: Member, token: str, code: str) -> None:
     """The guardian's mail: the consent page's link, the code and the revocation link. The
     code and the token travel in the outbox row's sealed context only."""
@@ -188,10 +198,10 @@ def _consent_apply(
 
 @transaction.atomic
 def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> GuardianConsent:
-    """The guardian revokes (or declines) from the link in any of her e-mails. A child under 14
-    loses her account at once (suspended, every session revoked) and her data after
-    GUARDIAN_REVOCATION_GRACE unless consent is given again (guardians_unconsented_erase).
-    Revoking twice changes nothing."""
+    """The guardian revokes (or declines) from the link in any of her e-mails. A child who was
+    under 14 when the consent was given loses her account at once (suspended, every session
+    revoked) and, still under 14, her data after GUARDIAN_REVOCATION_GRACE unless consent is
+    given again (guardians_unconsented_erase). Revoking twice changes nothing."""
     record = _record_by_token(token, lock=True)
     if record.status == Status.REVOKED:
         return record
@@ -208,7 +218,9 @@ def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> G
     selectors.verification_codes_live(member_id=member.pk, purpose=Purpose.GUARDIAN_CONSENT).update(
         invalidated_at=now
     )
-    if was_given and _consent_required(member) and member.can_sign_in:
+    # The age when consent was given, not today's: a child who turned 14 since (or whose birth
+    # date changed) is still one whose data the guardian consented to (review of #17).
+    if was_given and _given_under_consent_age(record, member) and member.can_sign_in:
         member.status = Member.Status.SUSPENDED
         member.suspension_reason = Member.SuspensionReason.GUARDIAN_REVOKED
         member.save(update_fields=["status", "suspension_reason", "updated_at"])
@@ -272,7 +284,8 @@ def _unconsented_erase_one(*, record_id: object, now: datetime) -> int:
         return 0
     if not _consent_required(record.member):
         # 14 or over now (or a 14-18-year-old's guardian revoked): no consent is needed, so
-        # nothing is erased for want of one.
+        # nothing is erased for want of one. One who turned 14 after the consent stays
+        # suspended until staff reactivate her (member_reactivate goes by today's age).
         return 0
     member_erase(member=record.member, reason="guardian_revoked")
     GuardianConsent.objects.filter(member_id=record.member_id, erased_at__isnull=True).update(

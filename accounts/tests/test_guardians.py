@@ -505,6 +505,58 @@ def test_a_birth_date_changed_to_under_14_waits_for_a_guardian(transactional_db)
     assert blocked.json()["error"]["code"] == "guardian_consent_required"
 
 
+def test_a_child_with_a_guardian_on_record_cannot_make_herself_older(transactional_db):
+    # Review of #17: a consented 10-year-old said she was born in 2000 and every protection
+    # (and the revocation) stopped applying to her.
+    session, _ = _consented_child()
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        client = login(CHILD).client()
+        for older in ("2000-01-01", "2016-02-29"):
+            response = client.patch("/api/v1/me/profile", {"birth_date": older}, format="json")
+            assert response.status_code == 400
+            error = response.json()["error"]
+            assert error["code"] == "birth_date_locked" and "support" in error["message"]
+            assert "birth_date" in error["fields"]
+        assert selectors.member_birth_date(member=session.member) == CHILD_BIRTH
+        younger = client.patch("/api/v1/me/profile", {"birth_date": "2016-04-01"}, format="json")
+        assert younger.status_code == 200
+
+
+def test_a_member_without_a_guardian_may_still_correct_her_birth_date(transactional_db):
+    member = MemberFactory()
+    services.profile_prepare(member=member, birth_date=date(2010, 5, 5))  # 16
+    client = login(member.email).client()
+    response = client.patch("/api/v1/me/profile", {"birth_date": "1990-05-05"}, format="json")
+    assert response.status_code == 200
+
+
+def test_revoking_a_consent_given_under_14_suspends_her_at_any_age_now(transactional_db):
+    turns_14 = date(2012, 6, 20)  # 13 at T0 (Seoul 2026-06-15), 14 on 2026-06-20
+    with time_machine.travel(T0, tick=False):
+        _verified(birth_date=turns_14)
+        session = login(CHILD)
+        _name_guardian(session.client())
+        token = _guardian_token()
+        assert _consent(token, last_code(MOTHER)).status_code == 200
+    with time_machine.travel(T0 + timedelta(days=10), tick=False):
+        assert selectors.member_age(member=session.member) == 14
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        member = Member.objects.get(pk=session.member.pk)
+        assert member.status == Member.Status.SUSPENDED
+        assert login_refused(CHILD) == "account_suspended"
+
+
+def test_revoking_a_consent_given_at_15_does_not_suspend(transactional_db):
+    with time_machine.travel(T0, tick=False):
+        _verified(birth_date=date(2011, 1, 1))  # 15: active, a minor who may name a guardian
+        session = login(CHILD)
+        _name_guardian(session.client())
+        token = _guardian_token()
+        assert _consent(token, last_code(MOTHER)).status_code == 200
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+    assert Member.objects.get(pk=session.member.pk).status == Member.Status.ACTIVE
+
+
 def test_a_birth_date_can_be_corrected_but_not_removed(transactional_db):
     member = MemberFactory()
     services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
