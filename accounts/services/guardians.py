@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from accounts import selectors
 from accounts.guardians import tokens
-from accounts.models import GUARDIAN_NOTICE_VERSION, GuardianConsent, Member, VerificationCode
+from accounts.models import (
+    GUARDIAN_NOTICE_VERSION,
+    GuardianConsent,
+    Member,
+    VerificationCode,
+    normalize_email,
+)
 from accounts.services.codes import code_check, code_consume, code_issue
 from accounts.services.sessions import sessions_revoke_all
 from accounts.services.withdrawal import member_erase
@@ -41,6 +47,15 @@ def _clean_ip(ip: str | None) -> str | None:
     except ValidationError:
         return None
     return ip
+
+
+def _mailbox(email: str) -> str:
+    """The mailbox an address reaches: lower-cased, a `+tag` in the local part dropped
+    (child+mom@x.kr reaches child@x.kr), so a child cannot name herself as the guardian."""
+    local, at, domain = normalize_email(email).rpartition("@")
+    if not at:
+        return normalize_email(email)
+    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def _record_by_token(token: str, *, lock: bool = False) -> GuardianConsent:
@@ -131,8 +146,8 @@ def guardian_request(
         raise Conflict("Only members under 19 name a guardian.", code="guardian_not_needed")
     if selectors.guardian_consent_given(member=member) is not None:
         raise Conflict("A guardian has already consented.", code="guardian_already_consented")
-    if email.strip().lower() == member.email:
-        message = "The guardian's e-mail must not be the member's own."
+    if _mailbox(email) == _mailbox(member.email):
+        message = "The guardian's e-mail must not be the member's own (nor a +tag of it)."
         raise InvalidInput(message, fields={"email": [message]})
     now = timezone.now()
     GuardianConsent.objects.filter(

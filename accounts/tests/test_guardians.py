@@ -211,6 +211,27 @@ def test_the_guardian_must_be_a_real_choice_and_not_the_child(child):
     assert emails_to(MOTHER) == []
 
 
+@pytest.mark.parametrize(
+    "own", ["Child@Example.KR", "child+mom@example.kr", "CHILD+x+y@example.kr"]
+)
+def test_the_guardian_is_not_the_childs_own_mailbox_in_another_spelling(child, own):
+    # Review of #17: only the exact address was refused.
+    sent = len(mail.outbox)
+    response = child.client().post(
+        GUARDIAN, {"name": "엄마", "relationship": "parent", "email": own}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "own" in error["fields"]["email"][0]
+    assert GuardianConsent.objects.filter(member=child.member).count() == 0
+    assert len(mail.outbox) == sent
+
+
+def test_a_plus_address_elsewhere_is_a_guardian(child):
+    _name_guardian(child.client(), email="mother+kids@example.kr")
+    assert len(emails_to("mother+kids@example.kr")) == 1
+
+
 def test_an_adult_has_no_guardian_to_name(transactional_db):
     member = MemberFactory()
     services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
