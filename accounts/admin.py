@@ -371,6 +371,7 @@ class MemberAdmin(UserAdmin):
     readonly_fields = (
         "id",
         "email_sending_paused",  # through the pause/resume actions
+        "suspension_reason",  # set by the services that suspend
         "date_joined",
         "last_login",
         "created_at",
@@ -379,7 +380,10 @@ class MemberAdmin(UserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("id", "email")}),
-        (_("Account"), {"fields": ("status", "language", "email_sending_paused")}),
+        (
+            _("Account"),
+            {"fields": ("status", "suspension_reason", "language", "email_sending_paused")},
+        ),
         (
             _("Back office"),
             {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},

@@ -60,6 +60,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
         SUSPENDED = "suspended", _("Suspended")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class SuspensionReason(models.TextChoices):
+        STAFF = "staff", _("Suspended by staff")
+        # Only these come back by themselves when the guardian consents again (issue #17).
+        GUARDIAN_REVOKED = "guardian_revoked", _("The guardian revoked consent")
+
     class Language(models.TextChoices):
         KOREAN = "ko", "한국어"
         ENGLISH = "en", "English"
@@ -69,6 +74,11 @@ class Member(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    # Why a suspended member is suspended (blank otherwise): a renewed guardian consent
+    # reactivates a guardian's suspension only, never a staff one.
+    suspension_reason = models.CharField(
+        max_length=24, choices=SuspensionReason.choices, blank=True, default="", editable=False
     )
     language = models.CharField(max_length=2, choices=Language.choices, default=Language.KOREAN)
     is_staff = models.BooleanField(

@@ -206,6 +206,11 @@ def guardian_consent_current(*, member: Member) -> GuardianConsent | None:
     )
 
 
+def guardian_consent_on_record(*, member: Member) -> bool:
+    """Whether a guardian was ever asked for this member (any record, even revoked)."""
+    return GuardianConsent.objects.filter(member_id=member.pk).exists()
+
+
 def guardian_consent_given(*, member: Member) -> GuardianConsent | None:
     return (
         GuardianConsent.objects.filter(member_id=member.pk, status=GuardianConsent.Status.GIVEN)
@@ -256,14 +261,26 @@ def member_needs(*, member: Member) -> list[str]:
 
 def guardian_consents_to_erase(*, revoked_before: datetime) -> QuerySet[GuardianConsent]:
     """Revoked consents older than the grace whose child has no consent given since and whose
-    data is still there."""
-    renewed = GuardianConsent.objects.filter(
+    data is still there. Only the latest revocation counts: after a renewal given and revoked
+    again, the older revocation must not cut the new grace short, so a record with a newer
+    consent given (whether still given or revoked since) never qualifies. An unanswered
+    renewal request does not stop the clock."""
+    given = GuardianConsent.objects.filter(
         member_id=models.OuterRef("member_id"),
         status=GuardianConsent.Status.GIVEN,
     )
-    return GuardianConsent.objects.filter(
-        status=GuardianConsent.Status.REVOKED,
-        revoked_at__lt=revoked_before,
-        erased_at__isnull=True,
-        member__status=Member.Status.SUSPENDED,
-    ).exclude(models.Exists(renewed))
+    given_since = GuardianConsent.objects.filter(
+        member_id=models.OuterRef("member_id"),
+        requested_at__gt=models.OuterRef("requested_at"),
+        given_at__isnull=False,
+    )
+    return (
+        GuardianConsent.objects.filter(
+            status=GuardianConsent.Status.REVOKED,
+            revoked_at__lt=revoked_before,
+            erased_at__isnull=True,
+            member__status=Member.Status.SUSPENDED,
+        )
+        .exclude(models.Exists(given))
+        .exclude(models.Exists(given_since))
+    )

@@ -54,13 +54,16 @@ PENALTIES = {
 # 19 (auditions.selectors, applications.services). Only the words' adult-content senses
 # count: bare 성인 is "grown-up" ("성인 남녀 배우", "성인 배역은 19세 이상"), bare 노출 is
 # "exposure" ("얼굴 노출", "광고 노출"), so both count in their compounds only, and a negation
-# right after ("노출 없음", "베드신 없습니다", "노출 無") cancels a mention. Table-tested with
-# real phrasings in auditions/tests/test_trust_adult_content.py.
+# right after ("노출 없음", "베드신 없습니다", "노출 無") cancels a mention. 노출 may take a
+# particle before its verb ("노출이 있는 역할", "노출 有"); after 얼굴/브랜드/광고 it is
+# exposure. Table-tested with real phrasings in auditions/tests/test_trust_adult_content.py.
 ADULT_CONTENT = "adult_content"
 _ADULT = re.compile(
     r"(?<!\d)19금|(?<!\d)19\s*禁|청소년\s*관람\s*불가|청불|"
     r"베드\s*[신씬]|정사\s*(?:신|씬|장면)|애정\s*신\s*수위|"
-    r"(?:신체|알몸|전신|상반신|하반신|전라|부분)\s*노출|노출\s*(?:신|씬|장면|연기|촬영|수위|필수|있음|있습니다|가능)|"
+    r"(?:신체|알몸|전신|상반신|하반신|전라|부분)\s*노출|"
+    r"(?<!얼굴)(?<!얼굴 )(?<!브랜드)(?<!브랜드 )(?<!광고)(?<!광고 )"
+    r"노출\s*(?:[이가은는도]\s*)?(?:있\w*|有|포함|신|씬|장면|연기|촬영|수위|필수|가능)|"
     r"알몸|전라\s*연기|누드|"
     r"성인\s*(?:연극|영화|물|콘텐츠|컨텐츠|화보|방송|vod|웹툰|용)|에로\s*(?:영화|배우|물|틱)|"
     r"고수위|높은\s*수위|수위\s*(?:가|는|이)?\s*(?:높|있|센|강)|"

@@ -14,6 +14,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 
+from accounts import selectors as account_selectors
 from accounts.models import CREDITS_MAX, PHOTOS_MAX, Credit, Member, Photo, Profile
 from accounts.profiles import images, selectors
 from accounts.services import member_age_recheck, member_update
@@ -73,6 +74,17 @@ def profile_update(*, member: Member, email_language: str | None = None, **field
         message = "The birth date can be corrected, not removed."
         raise InvalidInput(message, fields={"birth_date": [message]})
     birth_date_before = profile.birth_date
+    new_birth_date = fields.get("birth_date")
+    if (
+        new_birth_date is not None
+        and birth_date_before is not None
+        and new_birth_date < birth_date_before
+        and account_selectors.guardian_consent_on_record(member=member)
+    ):
+        # Older would switch off a guardian's consent and the minors' protections (issue #17):
+        # once a guardian is on record, only support makes her older (younger stays open).
+        message = "A guardian is on record: ask support to correct the birth date."
+        raise InvalidInput(message, code="birth_date_locked", fields={"birth_date": [message]})
     for name, value in fields.items():
         if name == "gender" and value is None:
             value = ""

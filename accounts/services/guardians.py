@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from accounts import selectors
 from accounts.guardians import tokens
-from accounts.models import GUARDIAN_NOTICE_VERSION, GuardianConsent, Member, VerificationCode
+from accounts.models import (
+    GUARDIAN_NOTICE_VERSION,
+    GuardianConsent,
+    Member,
+    VerificationCode,
+    normalize_email,
+)
 from accounts.services.codes import code_check, code_consume, code_issue
 from accounts.services.sessions import sessions_revoke_all
 from accounts.services.withdrawal import member_erase
@@ -43,6 +49,15 @@ def _clean_ip(ip: str | None) -> str | None:
     return ip
 
 
+def _mailbox(email: str) -> str:
+    """The mailbox an address reaches: lower-cased, a `+tag` in the local part dropped
+    (child+mom@x.kr reaches child@x.kr), so a child cannot name herself as the guardian."""
+    local, at, domain = normalize_email(email).rpartition("@")
+    if not at:
+        return normalize_email(email)
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
 def _record_by_token(token: str, *, lock: bool = False) -> GuardianConsent:
     record = selectors.guardian_consent_by_token(token=token)
     if record is None:
@@ -57,6 +72,16 @@ def _record_by_token(token: str, *, lock: bool = False) -> GuardianConsent:
 def _consent_required(member: Member) -> bool:
     age = selectors.member_age(member=member)
     return age is not None and age < selectors.GUARDIAN_CONSENT_AGE
+
+
+def _given_under_consent_age(record: GuardianConsent, member: Member) -> bool:
+    """Whether the consent was given for a child under 14 (on the Seoul date it was given):
+    such a consent's revocation suspends her whatever her age now."""
+    birth_date = selectors.member_birth_date(member=member)
+    if birth_date is None or record.given_at is None:
+        return False
+    given_on = timezone.localdate(record.given_at, timezone=selectors.SEOUL)
+    return selectors.age_on(birth_date, given_on) < selectors.GUARDIAN_CONSENT_AGE
 
 
 def _request_email(*, record: GuardianConsent, member: Member, token: str, code: str) -> None:
@@ -121,8 +146,8 @@ def guardian_request(
         raise Conflict("Only members under 19 name a guardian.", code="guardian_not_needed")
     if selectors.guardian_consent_given(member=member) is not None:
         raise Conflict("A guardian has already consented.", code="guardian_already_consented")
-    if email.strip().lower() == member.email:
-        message = "The guardian's e-mail must not be the member's own."
+    if _mailbox(email) == _mailbox(member.email):
+        message = "The guardian's e-mail must not be the member's own (nor a +tag of it)."
         raise InvalidInput(message, fields={"email": [message]})
     now = timezone.now()
     GuardianConsent.objects.filter(
@@ -173,21 +198,25 @@ def _consent_apply(
         given_ip=_clean_ip(ip),
         given_user_agent=(user_agent or "")[:256],
     )
-    # Waiting for this consent, or suspended by a revocation this renewal answers.
+    # Waiting for this consent, or suspended by a revocation this renewal answers (never a
+    # suspension of the staff's: that one stays until staff lift it).
     if member.status == Member.Status.PENDING_GUARDIAN or (
-        record.renewal and member.status == Member.Status.SUSPENDED
+        record.renewal
+        and member.status == Member.Status.SUSPENDED
+        and member.suspension_reason == Member.SuspensionReason.GUARDIAN_REVOKED
     ):
         member.status = Member.Status.ACTIVE
-        member.save(update_fields=["status", "updated_at"])
+        member.suspension_reason = ""
+        member.save(update_fields=["status", "suspension_reason", "updated_at"])
     logger.info("guardian consent %s given for member %s", record.pk, member.pk)
 
 
 @transaction.atomic
 def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> GuardianConsent:
-    """The guardian revokes (or declines) from the link in any of her e-mails. A child under 14
-    loses her account at once (suspended, every session revoked) and her data after
-    GUARDIAN_REVOCATION_GRACE unless consent is given again (guardians_unconsented_erase).
-    Revoking twice changes nothing."""
+    """The guardian revokes (or declines) from the link in any of her e-mails. A child who was
+    under 14 when the consent was given loses her account at once (suspended, every session
+    revoked) and, still under 14, her data after GUARDIAN_REVOCATION_GRACE unless consent is
+    given again (guardians_unconsented_erase). Revoking twice changes nothing."""
     record = _record_by_token(token, lock=True)
     if record.status == Status.REVOKED:
         return record
@@ -204,9 +233,12 @@ def guardian_consent_revoke(*, token: str, ip: str | None, user_agent: str) -> G
     selectors.verification_codes_live(member_id=member.pk, purpose=Purpose.GUARDIAN_CONSENT).update(
         invalidated_at=now
     )
-    if was_given and _consent_required(member) and member.can_sign_in:
+    # The age when consent was given, not today's: a child who turned 14 since (or whose birth
+    # date changed) is still one whose data the guardian consented to (review of #17).
+    if was_given and _given_under_consent_age(record, member) and member.can_sign_in:
         member.status = Member.Status.SUSPENDED
-        member.save(update_fields=["status", "updated_at"])
+        member.suspension_reason = Member.SuspensionReason.GUARDIAN_REVOKED
+        member.save(update_fields=["status", "suspension_reason", "updated_at"])
         sessions_revoke_all(member=member, reason="guardian_revoked")
     record.refresh_from_db()
     logger.info("guardian consent %s revoked for member %s", record.pk, member.pk)
@@ -267,7 +299,8 @@ def _unconsented_erase_one(*, record_id: object, now: datetime) -> int:
         return 0
     if not _consent_required(record.member):
         # 14 or over now (or a 14-18-year-old's guardian revoked): no consent is needed, so
-        # nothing is erased for want of one.
+        # nothing is erased for want of one. One who turned 14 after the consent stays
+        # suspended until staff reactivate her (member_reactivate goes by today's age).
         return 0
     member_erase(member=record.member, reason="guardian_revoked")
     GuardianConsent.objects.filter(member_id=record.member_id, erased_at__isnull=True).update(

@@ -49,10 +49,17 @@ def member_update(*, member: Member, language: str | None = None) -> Member:
 
 @transaction.atomic
 def member_suspend(*, member: Member) -> bool:
-    if member.status != Member.Status.ACTIVE:
+    """Staff suspend an active member, or make a guardian's suspension theirs (so that a
+    renewed consent does not lift it)."""
+    guardians = Member.SuspensionReason.GUARDIAN_REVOKED
+    suspended_by_guardian = (
+        member.status == Member.Status.SUSPENDED and member.suspension_reason == guardians
+    )
+    if member.status != Member.Status.ACTIVE and not suspended_by_guardian:
         return False
     member.status = Member.Status.SUSPENDED
-    member.save(update_fields=["status", "updated_at"])
+    member.suspension_reason = Member.SuspensionReason.STAFF
+    member.save(update_fields=["status", "suspension_reason", "updated_at"])
     sessions_revoke_all(member=member, reason="suspended")
     return True
 
@@ -65,7 +72,8 @@ def member_reactivate(*, member: Member) -> bool:
         # A child whose guardian revoked comes back through the guardian, not the back office.
         return False
     member.status = Member.Status.ACTIVE
-    member.save(update_fields=["status", "updated_at"])
+    member.suspension_reason = ""
+    member.save(update_fields=["status", "suspension_reason", "updated_at"])
     return True
 
 

@@ -211,6 +211,27 @@ def test_the_guardian_must_be_a_real_choice_and_not_the_child(child):
     assert emails_to(MOTHER) == []
 
 
+@pytest.mark.parametrize(
+    "own", ["Child@Example.KR", "child+mom@example.kr", "CHILD+x+y@example.kr"]
+)
+def test_the_guardian_is_not_the_childs_own_mailbox_in_another_spelling(child, own):
+    # Review of #17: only the exact address was refused.
+    sent = len(mail.outbox)
+    response = child.client().post(
+        GUARDIAN, {"name": "엄마", "relationship": "parent", "email": own}, format="json"
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert "own" in error["fields"]["email"][0]
+    assert GuardianConsent.objects.filter(member=child.member).count() == 0
+    assert len(mail.outbox) == sent
+
+
+def test_a_plus_address_elsewhere_is_a_guardian(child):
+    _name_guardian(child.client(), email="mother+kids@example.kr")
+    assert len(emails_to("mother+kids@example.kr")) == 1
+
+
 def test_an_adult_has_no_guardian_to_name(transactional_db):
     member = MemberFactory()
     services.profile_prepare(member=member, birth_date=ADULT_BIRTH_DATE)
@@ -402,6 +423,45 @@ def test_consent_given_again_within_the_grace_keeps_the_child(transactional_db):
     assert [r.status for r in records] == ["revoked", "given"]  # never edited, a new record
 
 
+def _revoke_and_renew(token: str, day: int) -> str:
+    """On T0 + `day`: the guardian revokes, asks to consent again and consents; the new
+    record's token."""
+    with time_machine.travel(T0 + timedelta(days=day), tick=False):
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+        new_token = _guardian_token()
+        assert _consent(new_token, last_code(MOTHER)).status_code == 200
+    return new_token
+
+
+def test_a_second_revocation_gets_its_own_grace(transactional_db):
+    # Review of #17: the first, older revocation made the child erasable at once.
+    session, token = _consented_child()
+    member_id = session.member.pk
+    new_token = _revoke_and_renew(token, day=1)
+    with time_machine.travel(T0 + timedelta(days=20), tick=False):
+        assert Client().post(f"/g/{new_token}/revoke").status_code == 200
+        assert Member.objects.get(pk=member_id).status == Member.Status.SUSPENDED
+
+    with time_machine.travel(T0 + timedelta(days=21), tick=False):
+        assert services.guardians_unconsented_erase() == 0
+    assert Profile.objects.filter(member_id=member_id).exists()
+
+    with time_machine.travel(T0 + timedelta(days=27, hours=1), tick=False):
+        assert services.guardians_unconsented_erase() == 1
+    assert Member.objects.get(pk=member_id).status == Member.Status.WITHDRAWN
+
+
+def test_a_renewal_asked_for_but_never_given_does_not_stop_the_erasure(transactional_db):
+    session, token = _consented_child()
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        Client().post(f"/g/{token}/revoke")
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+    with time_machine.travel(T0 + timedelta(days=8, hours=1), tick=False):
+        assert services.guardians_unconsented_erase() == 1
+    assert Member.objects.get(pk=session.member.pk).status == Member.Status.WITHDRAWN
+
+
 def test_staff_cannot_reactivate_a_child_whose_guardian_revoked(transactional_db):
     session, token = _consented_child()
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
@@ -409,6 +469,38 @@ def test_staff_cannot_reactivate_a_child_whose_guardian_revoked(transactional_db
         member = Member.objects.get(pk=session.member.pk)
         assert services.member_reactivate(member=member) is False
     assert Member.objects.get(pk=session.member.pk).status == Member.Status.SUSPENDED
+
+
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_a_renewed_consent_does_not_lift_a_staff_suspension(transactional_db, staff_first):
+    # Review of #17: consenting again reactivated a member whom staff had suspended.
+    session, token = _consented_child()
+    member_id = session.member.pk
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        if staff_first:
+            assert services.member_suspend(member=Member.objects.get(pk=member_id))
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        if not staff_first:  # staff make the guardian's suspension theirs
+            assert services.member_suspend(member=Member.objects.get(pk=member_id))
+        assert Client().post(f"/g/{token}/renew").status_code == 200
+        assert _consent(_guardian_token(), last_code(MOTHER)).status_code == 200
+    member = Member.objects.get(pk=member_id)
+    assert member.status == Member.Status.SUSPENDED
+    assert member.suspension_reason == Member.SuspensionReason.STAFF
+    assert login_refused(CHILD) == "account_suspended"
+
+
+def test_a_renewed_consent_lifts_the_guardians_own_suspension(transactional_db):
+    session, token = _consented_child()
+    with time_machine.travel(T0 + timedelta(days=1), tick=False):
+        Client().post(f"/g/{token}/revoke")
+        suspended = Member.objects.get(pk=session.member.pk)
+        assert suspended.suspension_reason == Member.SuspensionReason.GUARDIAN_REVOKED
+        Client().post(f"/g/{token}/renew")
+        assert _consent(_guardian_token(), last_code(MOTHER)).status_code == 200
+        member = Member.objects.get(pk=session.member.pk)
+        assert (member.status, member.suspension_reason) == (Member.Status.ACTIVE, "")
+        assert login(CHILD).client().get("/api/v1/me").status_code == 200
 
 
 def test_guardian_links_are_redacted_from_logs():
@@ -432,6 +524,58 @@ def test_a_birth_date_changed_to_under_14_waits_for_a_guardian(transactional_db)
     assert me["status"] == "pending_guardian"
     assert me["needs"] == ["guardian_consent"]
     assert blocked.json()["error"]["code"] == "guardian_consent_required"
+
+
+def test_a_child_with_a_guardian_on_record_cannot_make_herself_older(transactional_db):
+    # Review of #17: a consented 10-year-old said she was born in 2000 and every protection
+    # (and the revocation) stopped applying to her.
+    session, _ = _consented_child()
+    with time_machine.travel(T0 + timedelta(hours=1), tick=False):
+        client = login(CHILD).client()
+        for older in ("2000-01-01", "2016-02-29"):
+            response = client.patch("/api/v1/me/profile", {"birth_date": older}, format="json")
+            assert response.status_code == 400
+            error = response.json()["error"]
+            assert error["code"] == "birth_date_locked" and "support" in error["message"]
+            assert "birth_date" in error["fields"]
+        assert selectors.member_birth_date(member=session.member) == CHILD_BIRTH
+        younger = client.patch("/api/v1/me/profile", {"birth_date": "2016-04-01"}, format="json")
+        assert younger.status_code == 200
+
+
+def test_a_member_without_a_guardian_may_still_correct_her_birth_date(transactional_db):
+    member = MemberFactory()
+    services.profile_prepare(member=member, birth_date=date(2010, 5, 5))  # 16
+    client = login(member.email).client()
+    response = client.patch("/api/v1/me/profile", {"birth_date": "1990-05-05"}, format="json")
+    assert response.status_code == 200
+
+
+def test_revoking_a_consent_given_under_14_suspends_her_at_any_age_now(transactional_db):
+    turns_14 = date(2012, 6, 20)  # 13 at T0 (Seoul 2026-06-15), 14 on 2026-06-20
+    with time_machine.travel(T0, tick=False):
+        _verified(birth_date=turns_14)
+        session = login(CHILD)
+        _name_guardian(session.client())
+        token = _guardian_token()
+        assert _consent(token, last_code(MOTHER)).status_code == 200
+    with time_machine.travel(T0 + timedelta(days=10), tick=False):
+        assert selectors.member_age(member=session.member) == 14
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+        member = Member.objects.get(pk=session.member.pk)
+        assert member.status == Member.Status.SUSPENDED
+        assert login_refused(CHILD) == "account_suspended"
+
+
+def test_revoking_a_consent_given_at_15_does_not_suspend(transactional_db):
+    with time_machine.travel(T0, tick=False):
+        _verified(birth_date=date(2011, 1, 1))  # 15: active, a minor who may name a guardian
+        session = login(CHILD)
+        _name_guardian(session.client())
+        token = _guardian_token()
+        assert _consent(token, last_code(MOTHER)).status_code == 200
+        assert Client().post(f"/g/{token}/revoke").status_code == 200
+    assert Member.objects.get(pk=session.member.pk).status == Member.Status.ACTIVE
 
 
 def test_a_birth_date_can_be_corrected_but_not_removed(transactional_db):

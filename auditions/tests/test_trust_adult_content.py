@@ -39,6 +39,13 @@ ADULT_POSTS = [
     # Board titles and English posts in the same style.
     ("[19금] 웹드라마 여자 주연 모집", "19금"),
     ("Short film, female lead, 25-35. Some nudity required.", "nudity"),
+    # The phrasings of 노출 a review of #17 found unflagged: a particle, then a verb form.
+    ("[단편영화] 여자 주연 1명 모집. 노출이 있는 역할입니다.", "노출이 있는"),
+    ("노출 있는 배역이니 지원 전 시놉시스를 꼭 확인해 주세요.", "노출 있는"),
+    ("극 중 약간의 노출이 있습니다. 출연료 협의.", "노출이 있습니다"),
+    ("촬영 중 노출이 있을 수 있습니다.", "노출이 있을"),
+    ("웹드라마 조연 / 노출 有 / 페이 협의", "노출 有"),
+    ("키스신 및 노출 포함, 사전 협의 후 촬영", "노출 포함"),
 ]
 LOOK_ALIKES = [
     # https://sports.donga.com/ent/article/all/20210812/108528258/2 (corpus/042.json)
@@ -57,6 +64,10 @@ LOOK_ALIKES = [
     "얼굴 노출 없는 손 모델, SNS 광고 노출 예정",
     "No nudity. Adult actors 20-40.",
     "2019 금요일 촬영",
+    # Negations after a particle, and 노출 as exposure with a verb after it.
+    "노출이 없는 역할입니다. 노출은 전혀 없습니다.",
+    "브랜드 노출 있음, 얼굴 노출이 있는 광고 촬영",
+    "SNS 노출 빈도가 높은 채널입니다.",
 ]
 
 
