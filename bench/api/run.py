@@ -199,9 +199,16 @@ def capture_sql(requests: dict[str, tuple[str, dict]]) -> dict[str, dict]:
     return captured
 
 
-def start(app: str, port: int, env: dict[str, str], cwd: Path = ROOT) -> subprocess.Popen:
+def start(
+    app: str, port: int, env: dict[str, str], cwd: Path = ROOT, worker: list[str] | None = None
+) -> subprocess.Popen:
+    """gunicorn with GUNICORN's settings; `worker` replaces `--worker-class sync` (e.g.
+    `["--worker-class", "gthread", "--threads", "4"]`)."""
     command = [*GUNICORN, "--bind", f"127.0.0.1:{port}", app]
     command[0] = str(cwd / ".venv/bin/gunicorn")
+    if worker:
+        at = command.index("--worker-class")
+        command[at : at + 2] = worker
     process = subprocess.Popen(command, cwd=cwd, env=env)  # noqa: S603 - our gunicorn, fixed args
     for _ in range(100):
         try:

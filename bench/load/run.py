@@ -479,6 +479,8 @@ def main() -> None:
     parser.add_argument("--db", default=DB_NAME, help="database name (dropped at the end)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse-db", action="store_true")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn's (sync, gthread)")
+    parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -530,9 +532,11 @@ def main() -> None:
             worker = start_worker(env)
             processes.append(worker)
             wait_worker(worker)
-            web = start("ohmanager.wsgi:application", web_port, env)
+            worker = ["--worker-class", args.worker_class, "--threads", str(args.threads)]
+            web = start("ohmanager.wsgi:application", web_port, env, worker=worker)
         print(
-            f"stack up: gunicorn {' '.join(GUNICORN[1:5])}, 1 Celery worker (2 processes), "
+            f"stack up: gunicorn {' '.join(GUNICORN[1:3])} {' '.join(worker)}, "
+            "1 Celery worker (2 processes), "
             f"private redis :{redis_port}, PostgreSQL {db_name}; ACCOUNTS_THROTTLE_ENABLED=false; "
             f"their output in {log.relative_to(ROOT)}",
             flush=True,
