@@ -240,13 +240,6 @@ def guardian_copy(member: Member) -> GuardianCopy | None:
     )
 
 
-def guardian_copy_address(member: Member) -> str | None:
-    """Whom to Cc on mail sent for or by a minor (e-mail applications, status changes): the
-    consented guardian's e-mail for a member under MINOR_AGE, else None."""
-    copy = guardian_copy(member)
-    return copy.email if copy is not None else None
-
-
 def member_needs(*, member: Member) -> list[str]:
     """What the member must still do before the whole app works (`needs` in `GET me`)."""
     needs = []

@@ -20,7 +20,7 @@ per audition (the application's own uniqueness), none while staff have paused he
 """
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -88,9 +88,18 @@ def _retry_after(times: list[datetime], *, limit: int, window: timedelta, now: d
     return max(1, int((frees + window - now).total_seconds()) + 1)
 
 
-def send_checks(*, member: Member, audition: Audition) -> str:
-    """Everything that refuses a send, before anything is written; returns the poster's address.
-    The caller holds the transaction: the member's row stays locked until it ends."""
+@dataclass(frozen=True)
+class SendPlan:
+    """What the checks found and the send needs: the poster's address, and a minor's guardian
+    (her contact and reply address, and the one who gets her own copy)."""
+
+    address: str
+    guardian: GuardianCopy | None
+
+
+def send_checks(*, member: Member, audition: Audition) -> SendPlan:
+    """Everything that refuses a send, before anything is written. The caller holds the
+    transaction: the member's row stays locked until it ends."""
     address = poster_address(audition)
     if audition.apply_direct_only:
         raise Conflict(
@@ -104,13 +113,14 @@ def send_checks(*, member: Member, audition: Audition) -> str:
             "Sending e-mail applications is paused on your account; contact support.",
             code="sending_paused",
         )
-    if member_is_minor(member=member) and guardian_copy(member) is None:
+    guardian = guardian_copy(member)  # None for adults
+    if guardian is None and member_is_minor(member=member):
         raise Forbidden(
             "A member under 19 sends e-mail applications with a guardian as her contact: name "
             "one in me/guardian first.",
             code="guardian_required",
         )
-    profile = Profile.objects.filter(member=member).first()
+    profile = getattr(member, "profile", None)
     if profile is None or not profile.display_name.strip():
         message = "Add your name to your profile first: the poster needs to know who applies."
         raise InvalidInput(message, code="profile_incomplete", fields={"display_name": [message]})
@@ -140,7 +150,7 @@ def send_checks(*, member: Member, audition: Audition) -> str:
                 to_poster, limit=ADDRESS_LIMIT, window=ADDRESS_WINDOW, now=now
             ),
         )
-    return address
+    return SendPlan(address=address, guardian=guardian)
 
 
 def _chosen(card: Card, photo_ids: list[UUID] | None, media_ids: list[UUID] | None) -> Card:
@@ -186,8 +196,9 @@ def _facts(card: Card, *, audition: Audition, role_name: str, profile: Profile) 
     )
 
 
-def _context(card: Card, *, audition: Audition, application: Application, card_url: str) -> dict:
-    snapshot = card_snapshot(card)
+def _context(
+    snapshot: dict[str, Any], *, audition: Audition, application: Application, card_url: str
+) -> dict:
     return {
         "audition_title": audition.title,
         "role": application.role_name,
@@ -238,7 +249,7 @@ def application_email_send(
     *,
     application: Application,
     member: Member,
-    address: str,
+    plan: SendPlan,
     photo_ids: list[UUID] | None,
     media_ids: list[UUID] | None,
 ) -> ApplicationEmail:
@@ -249,8 +260,9 @@ def application_email_send(
     language = poster_language(audition)
     card = _chosen(card_data(member, language=language, for_application=True), photo_ids, media_ids)
     _, card_url = card_link_for_application(application)
-    context = _context(card, audition=audition, application=application, card_url=card_url)
-    guardian = guardian_copy(member) if member_is_minor(member=member) else None
+    snapshot = card_snapshot(card)
+    context = _context(snapshot, audition=audition, application=application, card_url=card_url)
+    guardian = plan.guardian
     context["reply_to_guardian"] = guardian is not None
     context["subject"] = subject_line(
         _facts(card, audition=audition, role_name=application.role_name, profile=profile),
@@ -260,17 +272,17 @@ def application_email_send(
     copy = ApplicationEmail(
         application=application,
         member=member,
-        to_email=address,
+        to_email=plan.address,
         subject=subject,
         body=_redacted(text, card_url),
         attachment_name=pdf_filename(card),
-        card_snapshot=card_snapshot(card),
+        card_snapshot=snapshot,
     )
     copy.full_clean(exclude=["application", "member", "outbox"])
     copy.save(force_insert=True)
     spec = attachment_spec(CARD_PDF_BUILDER, application_id=str(application.pk))
     copy.outbox = email_enqueue(
-        to_email=address,
+        to_email=plan.address,
         template=TEMPLATE,
         language=language,
         member=member,

@@ -132,7 +132,7 @@ def application_create(
         if role is None:
             message_ = "This role does not belong to the audition."
             raise InvalidInput(message_, code="invalid_role", fields={"role": [message_]})
-    address = sending.send_checks(member=member, audition=audition) if send else ""
+    plan = sending.send_checks(member=member, audition=audition) if send else None
 
     in_app = audition.apply_method == ApplyMethod.IN_APP and not external and not send
     if send:
@@ -167,11 +167,11 @@ def application_create(
         note=note,
         at=now,
     )
-    if send:
+    if plan is not None:
         sending.application_email_send(
             application=application,
             member=member,
-            address=address,
+            plan=plan,
             photo_ids=photo_ids,
             media_ids=media_ids,
         )

@@ -22,6 +22,7 @@ from auditions.models import (
     SourceListing,
 )
 from auditions.trust import PENALTIES
+from ohmanager.admin_mixins import ViewOnlyAdminMixin
 from ohmanager.exceptions import ApplicationError
 
 
@@ -243,7 +244,7 @@ class ModerationEventInline(AuditionEventInline):
 
 
 @admin.register(ModerationCase)
-class ModerationCaseAdmin(admin.ModelAdmin):
+class ModerationCaseAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The moderation queue: quarantined calls and calls with unresolved reports, the most
     weighed first, with their flags and the reports' text. Every decision goes through
     auditions.services (audition_moderate, advertiser_block), which writes the audit trail."""
@@ -304,15 +305,6 @@ class ModerationCaseAdmin(admin.ModelAdmin):
                 )
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("auditions.moderate_audition")
@@ -428,7 +420,7 @@ class AdvertiserCallInline(admin.TabularInline):
 
 
 @admin.register(Advertiser)
-class AdvertiserAdmin(admin.ModelAdmin):
+class AdvertiserAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The poster page: its contact keys, its calls and what our members' applications say
     about it (the same figures as the API's `poster`, with the counts behind the rate)."""
 
@@ -465,15 +457,6 @@ class AdvertiserAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return posters.advertisers_with_figures(super().get_queryset(request))
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def has_block_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("auditions.block_advertiser")

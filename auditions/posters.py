@@ -40,17 +40,14 @@ def reply_rate(*, replied: int, applications: int, members: int) -> float | None
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?:\+82[-.\s]?|\b0)(\d{1,2})[-.\s)]?(\d{3,4})[-.\s]?(\d{4})\b")
 
-# Statuses that say the poster answered: anything past `applied`, short of the member's own
-# withdrawal and the silence itself.
-REPLIED = (
-    "viewed",
-    "shortlisted",
-    "audition_scheduled",
-    "auditioned",
-    "callback",
-    "cast",
-    "not_selected",
-)
+
+def replied_statuses() -> tuple[str, ...]:
+    """Statuses that say the poster answered: anything past `applied` in the lifecycle, and
+    `not_selected`; not the member's own withdrawal, nor the silence itself."""
+    from applications import lifecycle  # applications builds on auditions
+    from applications.models import Status
+
+    return (*lifecycle.PROGRESSION[1:], Status.NOT_SELECTED)
 
 
 def contact_keys(*, apply_target: str, contact_raw: str, company: str) -> list[tuple[str, str]]:
@@ -200,7 +197,7 @@ def advertisers_with_figures(queryset: Any) -> Any:
         ),
         answered_or_not=applications(),
         members=applications(distinct_members=True),
-        replied=applications(status__in=REPLIED),
+        replied=applications(status__in=replied_statuses()),
         no_response=applications(status="no_response"),
         member_reports=Coalesce(
             Subquery(

@@ -11,3 +11,11 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+class ViewOnlyAdminMixin(ReadOnlyAdminMixin):
+    """Pages that only show and act through admin actions (the moderation queue, posters):
+    nothing is added, edited or deleted by hand."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -50,8 +50,6 @@ def card_embedded(card: Card) -> Card:
 
 def card_pdf_bytes(card: Card) -> bytes:
     """The card as a PDF; raises ohmanager.pdf.PdfUnavailable where it cannot be rendered."""
-    if not pdf.pdf_available():
-        raise pdf.PdfUnavailable()
     return pdf.html_to_pdf(card_html(card_embedded(card)), base_url=None, files=pdf.storage_files())
 
 

@@ -200,18 +200,19 @@ def _first_application_view(*, link: CardLink, at: Any) -> None:
             note=CARD_VIEWED_NOTE,
         )
     member = link.member
+    context = {
+        "title": application.audition.title,
+        "company": application.audition.company,
+        "viewed_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+        "moved": moved,
+    }
     if member.profile.notify_card_viewed:
         email_enqueue(
             to_email=member.email,
             template=CARD_VIEWED_TEMPLATE,
             language=member.language,
             member=member,
-            context={
-                "title": application.audition.title,
-                "company": application.audition.company,
-                "viewed_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
-                "moved": moved,
-            },
+            context=context,
         )
     copy = account_selectors.guardian_copy(member)
     if copy is not None:  # a minor's guardian is copied on her status changes (issue #17)
@@ -221,10 +222,7 @@ def _first_application_view(*, link: CardLink, at: Any) -> None:
             language=member.language,
             member=member,
             context={
-                "title": application.audition.title,
-                "company": application.audition.company,
-                "viewed_at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
-                "moved": moved,
+                **context,
                 "guardian_copy": True,
                 "child_email": member.email,
                 "revoke_url": copy.revoke_url,

@@ -600,17 +600,17 @@ def test_a_member_without_a_birth_date_is_asked_for_it(transactional_db):
 # --- The public selector the e-mail applications use ------------------------------------------
 
 
-def test_guardian_copy_address_is_the_consented_guardian_of_a_minor_only(transactional_db):
+def test_the_guardian_copied_is_the_consented_guardian_of_a_minor_only(transactional_db):
     session, _ = _consented_child()
     child = Member.objects.get(pk=session.member.pk)
     with time_machine.travel(T0, tick=False):
-        assert selectors.guardian_copy_address(child) == MOTHER
+        assert selectors.guardian_copy(child).email == MOTHER
     adult = MemberFactory()
     services.profile_prepare(member=adult, birth_date=ADULT_BIRTH_DATE)
-    assert selectors.guardian_copy_address(adult) is None
+    assert selectors.guardian_copy(adult) is None
     waiting = MemberFactory(status=Member.Status.PENDING_GUARDIAN)
     services.profile_prepare(member=waiting, birth_date=date(2015, 1, 1))
-    assert selectors.guardian_copy_address(waiting) is None
+    assert selectors.guardian_copy(waiting) is None
 
 
 # --- The back office ---------------------------------------------------------------------------

@@ -23,6 +23,18 @@ def _to(member) -> list:
     return [message for message in mail.outbox if member.email in message.to]
 
 
+def _audition_tomorrow(member, audition) -> None:
+    """She applied and her audition is tomorrow at 14:00 (Seoul)."""
+    application = services.application_create(member=member, audition_id=audition.id)
+    services.application_move(
+        application_id=application.id,
+        status="audition_scheduled",
+        actor=member,
+        by="member",
+        audition_at=MORNING + timedelta(days=1, hours=4),
+    )
+
+
 def _bookmark(member, audition) -> None:
     audition_services.bookmark_add(member=member, audition_id=audition.id)
 
@@ -105,16 +117,7 @@ def test_shoot_reminder_for_cast_applications_once(make_member, make_audition):
 @time_machine.travel(MORNING, tick=False)
 def test_audition_date_reminder_the_day_before(make_member, make_audition):
     member = make_member(language="en")
-    application = services.application_create(
-        member=member, audition_id=make_audition(title="Musical ensemble").id
-    )
-    services.application_move(
-        application_id=application.id,
-        status="audition_scheduled",
-        actor=member,
-        by="member",
-        audition_at=MORNING + timedelta(days=1, hours=4),
-    )
+    _audition_tomorrow(member, make_audition(title="Musical ensemble"))
 
     tasks.remind_schedules.delay()
     tasks.remind_schedules.delay()
@@ -186,14 +189,7 @@ def test_a_call_hidden_as_a_scam_earns_no_more_reminders(make_member, make_audit
 
     member = make_member(language="en")
     audition = make_audition(title="Too good to be true")
-    application = services.application_create(member=member, audition_id=audition.id)
-    services.application_move(
-        application_id=application.id,
-        status="audition_scheduled",
-        actor=member,
-        by="member",
-        audition_at=MORNING + timedelta(days=1, hours=4),
-    )
+    _audition_tomorrow(member, audition)
     moderation.audition_moderate(audition=audition, decision="scam", actor=None)
     mail.outbox.clear()
 
