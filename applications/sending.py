@@ -120,7 +120,8 @@ def send_checks(*, member: Member, audition: Audition) -> SendPlan:
             "one in me/guardian first.",
             code="guardian_required",
         )
-    profile = getattr(member, "profile", None)
+    # Read fresh: a caller's member may hold a profile cached before her last edit.
+    profile = Profile.objects.filter(member=member).first()
     if profile is None or not profile.display_name.strip():
         message = "Add your name to your profile first: the poster needs to know who applies."
         raise InvalidInput(message, code="profile_incomplete", fields={"display_name": [message]})
