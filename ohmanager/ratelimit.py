@@ -6,16 +6,20 @@ so a counter resets by itself when the next window starts, and a key's timeout o
 The price of a fixed window is its edge: a client can spend one window's allowance at its end and
 the next at the start of the next (at most twice the rate for an instant).
 
-Counting uses Django's public cache API only: `cache.incr`, and `cache.add(key, 1, timeout)` when
-the window's key does not exist yet. Both are atomic on Redis (INCRBY; SET NX) and on locmem (a
-lock), so N parallel hits count as N, which DRF's own read-then-write history does not. `add`
-sets the key's timeout and INCRBY keeps it. The timeout (`limit.seconds + 1` from the window's
-first hit) outlasts the window, so a key cannot expire while its window still counts; should
-Redis evict it anyway between `incr`'s EXISTS and its INCRBY (a count of 1 from `incr`), the
-key gets its timeout back with `cache.touch`.
+Every API request counts one hit, so on Redis a hit is one round trip: a short Lua script
+(INCR, and EXPIRE when the key has no timeout yet) run by redis-py on the cache's own server,
+under the key the cache itself would use (`make_and_validate_key`), so `peek` and `release`
+read and give back through the cache API. Django's cache API has no single-call "count, and
+create with a timeout": `cache.incr` is EXISTS + INCRBY, so the API path cost two (issue 19
+measured it; bench/api/README.md). Other backends (locmem in `make test`) count with the
+public API: `cache.incr`, and `cache.add(key, 1, timeout)` when the window's key does not
+exist yet; atomic there too (a lock), and should the key vanish between `incr`'s check and its
+increment (a count of 1), it gets its timeout back with `cache.touch`. Either way N parallel
+hits count as N, which DRF's own read-then-write history does not. The timeout
+(`limit.seconds + 1` from the window's first hit) outlasts the window, so a key cannot expire
+while its window still counts.
 
-On Redis a hit costs two round trips (EXISTS + INCRBY, or EXISTS + SET NX for a window's first
-hit), and a `peek` one (GET).
+A `peek` is one round trip (GET).
 
 With the cache down, `hit` and `peek` answer None and log a warning ("throttle cache
 unavailable; <scope> not limited"): losing the API or the login page is worse than a short
@@ -25,11 +29,16 @@ database.
 
 import logging
 import math
+import re
 import time
 from dataclasses import dataclass
+from functools import cache as once
 
-from django.core.cache import BaseCache
+import redis
+from django.conf import settings
+from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.cache import cache as default_cache
+from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger("ohmanager.ratelimit")
 
@@ -85,6 +94,36 @@ def _unavailable(scope: str) -> None:
     logger.warning("throttle cache unavailable; %s not limited", scope, exc_info=True)
 
 
+# KEYS[1]: the counter; ARGV[1]: its timeout. A key INCR made has no timeout (TTL -1): the
+# window's first hit, or a key evicted meanwhile.
+_COUNT_SCRIPT = """
+local value = redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return value
+"""
+
+
+@once
+def _script_on(location: str) -> "redis.commands.core.Script":
+    """The counting script on the Redis server at `location` (one connection pool per
+    process and server)."""
+    return redis.Redis.from_url(location).register_script(_COUNT_SCRIPT)
+
+
+def _redis_counter(cache: BaseCache) -> "redis.commands.core.Script | None":
+    """The script for `cache` when it is Django's Redis backend (on the server it writes to:
+    the first of its LOCATION's), else None."""
+    backend = caches[DEFAULT_CACHE_ALIAS] if cache is default_cache else cache
+    if not isinstance(backend, RedisCache):
+        return None
+    for alias, options in settings.CACHES.items():
+        if caches[alias] is backend:
+            location = options["LOCATION"]
+            servers = location if isinstance(location, list | tuple) else re.split("[;,]", location)
+            return _script_on(servers[0].strip())
+    return None
+
+
 def hit(
     key: str, limit: Limit, *, scope: str, now: float | None = None, cache: BaseCache | None = None
 ) -> Count | None:
@@ -93,6 +132,10 @@ def hit(
     cache_key, current = _cache_key(key, limit, now)
     timeout = limit.seconds + 1
     try:
+        script = _redis_counter(cache)
+        if script is not None:
+            value = int(script(keys=[cache.make_and_validate_key(cache_key)], args=[timeout]))
+            return Count(value, limit, current, cache_key, scope)
         try:
             value = cache.incr(cache_key)
             if value == 1:  # the key vanished under INCRBY, which made it without a timeout

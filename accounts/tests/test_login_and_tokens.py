@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from redis.commands.core import Script
 from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
@@ -132,7 +133,10 @@ def test_login_is_throttled_per_ip_across_addresses(api_client):
 
 def test_throttle_fails_open_with_a_warning_when_the_cache_is_down(api_client, member, caplog):
     with (
+        # both ways of counting: the cache API (locmem) and the script (Redis)
         mock.patch.object(cache, "add", side_effect=ConnectionError("redis is down")),
+        mock.patch.object(cache, "incr", side_effect=ConnectionError("redis is down")),
+        mock.patch.object(Script, "__call__", side_effect=ConnectionError("redis is down")),
         caplog.at_level(logging.WARNING, logger="ohmanager.ratelimit"),
     ):
         response = api_client.post(LOGIN, {"email": member.email, "password": PASSWORD})
