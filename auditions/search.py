@@ -8,8 +8,15 @@ one-syllable queries, each lexeme at its character position. It is stored as a `
 
 A query word becomes its single unigram or bigram lexeme, or for 3+ characters the phrase of
 its bigrams (`'뮤지' <-> '지컬'`): adjacency makes the index answer exact substring matches, so
-there is no separate re-check. Words are AND-ed. The same query with `:A` on every lexeme tells
-title matches, which rank first.
+there is no separate re-check. Words are AND-ed.
+
+Title matches rank first, so the title's lexemes are also stored a second time under a marker
+(`'#배우'`, same positions), and the title query asks for those. A weight label (`'배우':A`)
+would select the same rows, but PostgreSQL's statistics count lexemes, not weights: for a word
+found in thousands of descriptions and no title it expected thousands of title matches, walked
+the posted_at index for them and read the whole table (1- and 2-syllable words at 100k:
+0.2-2.4 s; bench/api/README.md). The marked lexemes have their own frequencies and their own
+posting lists in the GIN index, so the planner sees how rare a title match is.
 """
 
 from collections import defaultdict
@@ -21,6 +28,8 @@ MAX_POSITION = 16383
 MAX_POSITIONS_PER_LEXEME = 256
 MAX_QUERY_WORDS = 8
 MAX_QUERY_WORD_LENGTH = 40
+# Never produced by auditions.text.words (letters and digits only).
+TITLE_MARK = "#"
 
 
 def _quote(lexeme: str) -> str:
@@ -35,11 +44,14 @@ def document(*, title: str, company: str, description: str) -> str:
         for word in words(text):
             if position + len(word) > MAX_POSITION:
                 break
+            mark = TITLE_MARK if weight == "A" else None
             for index, char in enumerate(word):
                 at = f"{position + index}{weight}"
-                positions[char].append(at)
-                if index + 1 < len(word):
-                    positions[word[index : index + 2]].append(at)
+                grams = [char] if index + 1 == len(word) else [char, word[index : index + 2]]
+                for gram in grams:
+                    positions[gram].append(at)
+                    if mark:
+                        positions[mark + gram].append(at)
             # A gap, so no phrase matches across two words.
             position += len(word) + 1
     return " ".join(
@@ -52,14 +64,15 @@ def query_words(text: str) -> list[str]:
     return [word[:MAX_QUERY_WORD_LENGTH] for word in words(text)][:MAX_QUERY_WORDS]
 
 
-def tsquery(query: str, *, weight: str = "") -> str:
-    """A raw tsquery for `to_tsquery('simple', ...)`; empty when the query has no words."""
-    suffix = f":{weight}" if weight else ""
+def tsquery(query: str, *, title: bool = False) -> str:
+    """A raw tsquery (cast as is, no parser); empty when the query has no words. `title`: every
+    word in the title (the marked lexemes)."""
+    mark = TITLE_MARK if title else ""
     terms = []
     for word in query_words(query):
         if len(word) <= 2:
-            terms.append(_quote(word) + suffix)
+            terms.append(_quote(mark + word))
         else:
-            bigrams = [_quote(word[i : i + 2]) + suffix for i in range(len(word) - 1)]
+            bigrams = [_quote(mark + word[i : i + 2]) for i in range(len(word) - 1)]
             terms.append("(" + " <-> ".join(bigrams) + ")")
     return " & ".join(terms)
