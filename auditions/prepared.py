@@ -17,6 +17,7 @@ key (selectors.audition_member_scope).
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from typing import Any
@@ -47,8 +48,9 @@ class PreparedRows:
             for index, param in enumerate(self.params):
                 if _is(param, value):
                     slots[index] = name
-            if name not in slots.values():
-                raise NotPreparable(f"placeholder {name} is not among the query's parameters")
+        # A placeholder missing from the parameters is one the SQL does not use (a closed
+        # call's list never reads today), or one it uses in another form: then the two builds'
+        # parameters (or SQL) differ below and nothing is kept.
         if other[0] != sql or len(other[1]) != len(self.params):
             raise NotPreparable("the SQL depends on more than the placeholders")
         for index, (mine, theirs) in enumerate(zip(self.params, other[1], strict=True)):
@@ -93,25 +95,60 @@ def _is(param: Any, value: Any) -> bool:
 
 _local = threading.local()  # compiled per thread: a compiler holds its thread's connection
 
+# Statements kept per thread (least recently used dropped first): filter combinations and
+# searches are open-ended, the memory is not.
+KEEP = 256
+# Shapes seen once and not kept yet (repeat=True): a key each.
+SEEN = 4096
 
-def prepared(key: Hashable, build: Callable[[], PreparedRows]) -> PreparedRows | None:
-    """The statement kept under `key`, built on first use; None when `build` found the shape
-    not preparable (remembered: the caller's queryset path answers from then on)."""
-    cache = getattr(_local, "cache", None)
-    if cache is None:
-        cache = _local.cache = {}
+
+def _lru(name: str) -> OrderedDict:
+    found = getattr(_local, name, None)
+    if found is None:
+        found = OrderedDict()
+        setattr(_local, name, found)
+    return found
+
+
+def prepared(
+    key: Hashable, build: Callable[[], PreparedRows], *, repeat: bool = False
+) -> PreparedRows | None:
+    """The statement kept under `key`, built on first use (with `repeat`, on the second: a
+    shape asked for once is not worth two builds); None when it is not kept (yet), or when
+    `build` found the shape not preparable (remembered: the caller's queryset path answers
+    from then on)."""
+    cache = _lru("cache")
     key = (connection.vendor, connection.settings_dict["NAME"], key)
-    if key not in cache:
-        try:
-            cache[key] = build()
-        except NotPreparable:
-            cache[key] = None
-        except Exception:  # e.g. a filter reading a relation the stand-in member lacks
-            logger.warning("not preparable: %s", key[-1], exc_info=True)
-            cache[key] = None
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    if repeat:
+        seen = _lru("seen")
+        if key not in seen:
+            seen[key] = True
+            if len(seen) > SEEN:
+                seen.popitem(last=False)
+            return None
+        del seen[key]
+    try:
+        cache[key] = build()
+    except NotPreparable:
+        cache[key] = None
+    except Exception:  # e.g. a filter reading a relation the stand-in member lacks
+        logger.warning("not preparable: %s", key[-1], exc_info=True)
+        cache[key] = None
+    if len(cache) > KEEP:
+        cache.popitem(last=False)
     return cache[key]
 
 
 def kept() -> dict:
     """This thread's statements by key (None: not preparable), for tests and benchmarks."""
     return dict(getattr(_local, "cache", {}))
+
+
+def forget() -> None:
+    """Drops this thread's statements and sightings (tests)."""
+    for name in ("cache", "seen"):
+        if hasattr(_local, name):
+            delattr(_local, name)

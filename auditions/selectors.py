@@ -1,21 +1,18 @@
 """Every read of the catalogue the API, admin, tasks and benchmarks need."""
 
-import copy
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 import orjson
 from django.contrib.postgres.search import SearchQueryField
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    DateTimeField,
     Exists,
     F,
     Func,
@@ -29,11 +26,10 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
-from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Member
-from auditions import paging, posters, prepared, search, trust
+from auditions import page_statements, paging, posters, prepared, search, trust
 from auditions.derived import seoul_today
 from auditions.models import Audition, Bookmark, Role, SavedSearch, Source, SourceListing
 from ohmanager.exceptions import NotFound
@@ -279,7 +275,7 @@ def audition_search(queryset: QuerySet, query: str, *, title_only: bool = False)
     if not search.query_words(query):
         return queryset.annotate(title_hit=Value(False))
     if connection.vendor == "postgresql":
-        in_title = TsMatch(search.tsquery(query, weight="A"))
+        in_title = TsMatch(search.tsquery(query, title=True))
         if title_only:
             return queryset.filter(in_title).annotate(title_hit=Value(True))
         return queryset.filter(TsMatch(search.tsquery(query))).annotate(title_hit=in_title)
@@ -377,7 +373,13 @@ def audition_page(
     query = params.get("q") or ""
     today = seoul_today()
 
-    def listed(*, search: bool = True, title_only: bool = False) -> QuerySet:
+    def listed(
+        *,
+        search: bool = True,
+        title_only: bool = False,
+        member: Member | None = member,
+        today: date = today,
+    ) -> QuerySet:
         queryset = audition_list(
             member=member,
             status=params.get("status"),
@@ -389,47 +391,45 @@ def audition_page(
             queryset = filters.filter_queryset(queryset)
         return audition_rows(queryset) if as_rows else queryset
 
-    if as_rows and filters is None:
-        # The home screen's request and its next pages: statements compiled once per process
-        # (prepared.py).
-        keys = ORDERINGS[DEFAULT_ORDERING]
+    # With rows, the pages run statements kept per shape (page_statements.py); the shape is
+    # the member scope and the filters with their values.
+    shape = (audition_member_scope(member), page_statements.filters_key(filters))
+    if ordering or not query:
+        keys = ORDERINGS[ordering or DEFAULT_ORDERING]
 
-        def otherwise(*args: Any) -> list:  # built only if the prepared shape does not fit
+        def otherwise(*args: Any) -> list:  # built only if no kept statement answers
             return paging.queryset_fetch(listed(), keys)(*args)
 
-        fetch = _first_page_fetch(member, keys, page_size, today, otherwise)
-    elif ordering or not query:
-        keys = ORDERINGS[ordering or DEFAULT_ORDERING]
-        fetch = paging.queryset_fetch(listed(), keys)
+        fetch = otherwise
+        if as_rows:
+            fetch = page_statements.list_fetch(
+                member=member,
+                keys=keys,
+                page_size=page_size,
+                today=today,
+                listed=listed,
+                shape=shape,
+                repeat=filters is not None,  # the home screen's shapes are kept at once
+                otherwise=otherwise,
+            )
     else:
         keys = SEARCH_ORDERING
-        fetch = _search_fetch(listed, keys)
+        titles = None
+        if as_rows:
+
+            def titles(order: tuple[str, ...], limit: int) -> list | None:
+                return page_statements.search_titles_first_page(
+                    member=member, order=order, limit=limit, today=today, listed=listed,
+                    shape=shape,
+                )  # fmt: skip
+
+        fetch = _search_fetch(listed, keys, titles)
     page = paging.keyset_page(fetch, ordering=keys, cursor=cursor, page_size=page_size)
     if as_rows:
         audition_rows_attach_related(page.rows)
     else:
         audition_attach_related(page.rows)
     return page
-
-
-# Two sets of placeholders for the prepared statements (prepared.py): values no real
-# parameter takes; each statement is built with both and kept only if they agree.
-_PLACEHOLDERS = (
-    {
-        "audition": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f01"),
-        "member": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f02"),
-        "id": UUID("0f0f0f0f-0f0f-4f0f-8f0f-0f0f0f0f0f03"),
-        "today": date(1901, 2, 3),
-        "posted_at": datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC),
-    },
-    {
-        "audition": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e11"),
-        "member": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e12"),
-        "id": UUID("0e0e0e0e-0e0e-4e0e-8e0e-0e0e0e0e0e13"),
-        "today": date(1902, 3, 4),
-        "posted_at": datetime(1902, 3, 4, 5, 6, 7, tzinfo=UTC),
-    },
-)
 
 
 def audition_member_scope(member: Member | None) -> tuple:
@@ -442,87 +442,27 @@ def audition_member_scope(member: Member | None) -> tuple:
     return (member is not None and member.is_authenticated,)
 
 
-def _stand_in(member: Member | None, pk: UUID) -> Member | None:
-    """The member to build a statement with: the real one's attributes, a placeholder id."""
-    if member is None or not member.is_authenticated:
-        return None
-    stand_in = copy.copy(member)
-    stand_in.pk = pk
-    return stand_in
-
-
-def _marks(names: tuple[str, ...], member: Member | None) -> tuple[dict, dict]:
-    if member is not None and member.is_authenticated:
-        names = (*names, "member")
-    first, second = ({name: marks[name] for name in names} for marks in _PLACEHOLDERS)
-    return first, second
-
-
-def _member_value(member: Member | None) -> dict:
-    return {"member": member.pk} if member is not None and member.is_authenticated else {}
-
-
-def _first_page_fetch(
-    member: Member | None,
-    keys: tuple[str, ...],
-    page_size: int,
-    today: date,
-    otherwise: paging.Fetch,
+def _search_fetch(
+    listed: Callable[..., QuerySet],
+    ordering: tuple[str, ...],
+    titles: Callable[[tuple[str, ...], int], list | None] | None = None,
 ) -> paging.Fetch:
-    """The unfiltered list's first page and the pages after a cursor (newest first) by
-    prepared statements; anything else (a previous page, a cursor that does not parse, a
-    shape that cannot be prepared) by `otherwise`, the queryset, which answers as before."""
-
-    def build(after_cursor: bool) -> prepared.PreparedRows:
-        def queryset(marks: dict) -> QuerySet:
-            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
-            rows = audition_rows(audition_list(member=stand_in, today=marks["today"]))
-            if after_cursor:
-                start = [marks["posted_at"], marks["id"]]
-                rows = rows.filter(paging.keyset_filter(keys, start, after=True))
-            return rows.order_by(*keys)[: page_size + 1]
-
-        names = ("today", "posted_at", "id") if after_cursor else ("today",)
-        return prepared.PreparedRows(queryset, *_marks(names, member))
-
-    values = _member_value(member)
-
-    def fetch(order: tuple[str, ...], start: list | None, after: bool, limit: int) -> list:
-        if not (after and order == keys and limit == page_size + 1):
-            return otherwise(order, start, after, limit)
-        shape = ("list_page", audition_member_scope(member), keys, page_size, start is not None)
-        statement = prepared.prepared(shape, lambda: build(start is not None))
-        if statement is None:
-            return otherwise(order, start, after, limit)
-        if start is None:
-            return statement.rows(**values, today=today)
-        try:
-            posted_at = DateTimeField().to_python(start[0])
-            pk = UUID(str(start[1]))
-        except (ValidationError, ValueError, TypeError):
-            return otherwise(order, start, after, limit)  # its own answer to a bad cursor
-        if not isinstance(start[0], str) or posted_at is None or timezone.is_naive(posted_at):
-            return otherwise(order, start, after, limit)
-        return statement.rows(**values, today=today, posted_at=posted_at, id=pk)
-
-    return fetch
-
-
-def _search_fetch(listed: Callable[..., QuerySet], ordering: tuple[str, ...]) -> paging.Fetch:
     """A search's rows, read as two partitions of `title_hit` (paging.boolean_partitions): the
     title matches are built with the title condition alone (audition_search says why), the
-    body-only matches are read with a bounded walk (audition_search_tail says why)."""
+    body-only matches are read with a bounded walk (audition_search_tail says why). `titles`:
+    the first page's title matches by a kept statement (None when it has none yet)."""
 
     def fetch(order: tuple[str, ...], values: list | None, after: bool, limit: int) -> list:
-        matches = paging.after_cursor(listed(), ordering, values, after=after)
         rows: list = []
         for in_title, start in paging.boolean_partitions(order, values):
-            if in_title:
-                part = listed(title_only=True)
-                if values is not None:
-                    part = part.filter(paging.keyset_filter(ordering, values, after=after))
+            kept = titles(order[1:], limit) if in_title and titles and values is None else None
+            if kept is not None:
+                rows += kept
+            elif in_title:
+                part = paging.after_cursor(listed(title_only=True), ordering, values, after=after)
                 rows += list(part.order_by(*order[1:])[: limit - len(rows)])
             else:
+                matches = paging.after_cursor(listed(), ordering, values, after=after)
                 part = matches.filter(title_hit=False).order_by(*order[1:])
                 scope = listed(search=False)
                 rows += audition_search_tail(part, scope, order[1:], limit - len(rows), start)
@@ -551,16 +491,16 @@ def audition_get_row(*, audition_id: UUID | str, member: Member | None = None) -
 
     def build() -> prepared.PreparedRows:
         def queryset(marks: dict) -> QuerySet:
-            stand_in = _stand_in(member, marks.get("member", _PLACEHOLDERS[0]["member"]))
+            stand_in = page_statements.member_from(marks, member)
             return audition_rows(_public(marks["audition"], stand_in))
 
-        return prepared.PreparedRows(queryset, *_marks(("audition",), member))
+        return prepared.PreparedRows(queryset, *page_statements.marks(("audition",), member))
 
     statement = prepared.prepared(("detail", audition_member_scope(member)), build)
     if statement is None:
         found = list(audition_rows(_public(audition_id, member))[:1])
     else:
-        found = statement.rows(**_member_value(member), audition=audition_id)
+        found = statement.rows(**page_statements.member_value(member), audition=audition_id)
     return audition_rows_attach_related(found)[0] if found else None
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
-from auditions import prepared, selectors
+from auditions import page_statements, prepared, selectors
 from auditions.models import Audition
 from auditions.tests import factories
 
@@ -40,10 +40,10 @@ def test_prepared_statements_follow_the_member_scope(source):
     from the selectors, but for their id: a filter reading more of the member must widen the
     scope, or one member's prepared statement would serve another."""
     today = timezone.localdate()
-    marks = selectors._PLACEHOLDERS[0]
+    marks = page_statements.PLACEHOLDERS[0]
     shapes: dict = {}
     for member in _members():
-        stand_in = selectors._stand_in(member, marks["member"])
+        stand_in = page_statements.stand_in(member, marks["member"])
         built = (
             _sql(selectors.audition_rows(selectors.audition_list(member=stand_in, today=today))),
             _sql(selectors.audition_rows(selectors._public(marks["audition"], stand_in))),
@@ -66,7 +66,7 @@ def test_the_home_screens_shapes_are_prepared(client_for, member, source):
 
 
 def test_a_shape_that_moves_with_the_clock_or_a_placeholder_is_not_prepared(source):
-    first, second = ({"today": marks["today"]} for marks in selectors._PLACEHOLDERS)
+    first, second = ({"today": marks["today"]} for marks in page_statements.PLACEHOLDERS)
 
     def with_the_clock(marks):
         return (
@@ -94,3 +94,58 @@ def test_a_shape_that_moves_with_the_clock_or_a_placeholder_is_not_prepared(sour
     assert prepared.prepared(("test", "clock"), lambda: prepared.PreparedRows(
         with_the_clock, first, second
     )) is None  # fmt: skip
+
+
+def _kept_shapes() -> dict:
+    return {key[-1]: statement for key, statement in prepared.kept().items()}
+
+
+def test_a_filtered_list_is_kept_when_it_comes_again_with_its_cursor_pages(client_for, source):
+    prepared.forget()
+    for days in range(4):
+        factories.audition(category="film", deadline=timezone.localdate() + timedelta(days=days))
+    factories.audition(category="drama")
+    params = {"category": "film", "ordering": "deadline", "page_size": 2}
+
+    first = client_for.get(LIST, params).json()
+    assert _kept_shapes() == {}  # asked for once: read by queryset, nothing built twice
+    again = client_for.get(LIST, params).json()
+    client_for.get(again["next"])
+    client_for.get(again["next"])
+    after = client_for.get(again["next"]).json()
+
+    assert again == first
+    shapes = [shape for shape, statement in _kept_shapes().items() if statement is not None]
+    assert {(shape[0], shape[-1]) for shape in shapes} == {
+        ("list_page", False),
+        ("list_page", True),
+    }
+    assert [item["category"] for item in after["results"]] == ["film", "film"]
+    # another value of the same filter is another statement, with its own rows
+    client_for.get(LIST, {**params, "category": "drama"})
+    drama = client_for.get(LIST, {**params, "category": "drama"}).json()
+    assert [item["category"] for item in drama["results"]] == ["drama"]
+    assert len([s for s in _kept_shapes().values() if s is not None]) == 3
+
+
+def test_a_repeated_search_keeps_its_title_matches_first_page(client_for, source):
+    prepared.forget()
+    titled = factories.audition(title="광고 모델 모집")
+    factories.audition(title="단편영화 배우", description="광고 경력자 우대")
+
+    answers = [client_for.get(LIST, {"q": "광고"}).json() for _ in range(3)]
+
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0]["results"][0]["id"] == str(titled.id)
+    assert len(answers[0]["results"]) == 2  # the title match, then the body match
+    assert any(shape[0] == "search_titles" for shape in _kept_shapes())
+
+
+def test_kept_statements_are_bounded(client_for, source, monkeypatch):
+    prepared.forget()
+    monkeypatch.setattr(prepared, "KEEP", 2)
+    factories.audition(title="배우")
+    for word in ("배우", "모델", "가수", "댄서"):
+        for _ in range(2):
+            assert client_for.get(LIST, {"q": word}).status_code == 200
+    assert len(prepared.kept()) == 2
