@@ -176,6 +176,10 @@ class BookmarkViewSet(ReadsOutsideTransaction, viewsets.GenericViewSet):
     def get_serializer_context(self) -> dict:
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
+    # The lean read path too (auditions/api/lean.py): plain rows, shaped without a serializer.
     def list(self, request: Request) -> Response:
-        page = selectors.audition_attach_related(self.paginate_queryset(self.get_queryset()))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        rows = self.paginate_queryset(selectors.audition_rows(self.get_queryset()))
+        selectors.audition_rows_attach_related(rows)
+        return self.get_paginated_response(
+            lean.audition_items(rows, timezone.localdate(), reader_language(request))
+        )
