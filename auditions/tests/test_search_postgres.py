@@ -41,6 +41,8 @@ FILLER = (
 )
 # Each rare word lands in about 1% of rows: selective enough that an index pays.
 RARE = ("뮤지컬", "광고", "요트")
+# In a fifth of the descriptions and in no title.
+DESCRIPTION_ONLY = "춤"
 
 
 def _fill() -> None:
@@ -53,6 +55,8 @@ def _fill() -> None:
             words.append(RARE[(number // 100) % len(RARE)])
         title = " ".join(words[:3]) + f" {number}"
         description = " ".join(words) * 4
+        if number % 5 == 0:
+            description += f" {DESCRIPTION_ONLY}"
         rows.append(
             Audition(
                 title=title,
@@ -98,3 +102,21 @@ def test_search_plan_uses_the_gin_index_at_every_query_length():
     with connection.cursor() as cursor:
         cursor.execute("DROP INDEX audition_search_gin")
     assert "Seq Scan" in _plan("광고")[0]
+
+
+def test_a_word_in_many_descriptions_and_no_title_reads_its_title_matches_by_index():
+    """The title partition asks for the title's marked lexemes (auditions.search), whose
+    statistics say how rare title matches are. With a weight label instead, PostgreSQL counted
+    the word's 4,000 matches as likely title matches and walked the posted_at index through
+    the whole table to find none."""
+    _fill()
+    titles = selectors.audition_list(query=DESCRIPTION_ONLY, title_only=True)
+    page = titles.order_by("-posted_at", "-id")[:21]
+
+    plan = page.explain()
+    assert "audition_search_gin" in plan, plan
+    assert "audition_status_posted" not in plan, plan
+    assert list(page) == []
+    # and the word is found, in the body-only partition
+    _, found = _plan(DESCRIPTION_ONLY)
+    assert len(found) == 21 and all(DESCRIPTION_ONLY in a.description for a in found)
