@@ -1,6 +1,8 @@
-"""R1: the practical limit. A bare WSGI app that runs exactly the SQL the list endpoint issued
-(captured by run.py from a real request) through psycopg and encodes the rows with orjson.
-No Django, no DRF, no auth. Served by gunicorn with the same settings as the real app."""
+"""R1: the practical limit. A bare WSGI app that runs exactly the SQL the endpoint issued
+(every statement run.py captured from a real signed-in request, in order: the session check,
+the page, a search's partitions, the posters' figures, the feed's steps) through psycopg and
+encodes the page's rows with orjson. No Django, no DRF, no auth logic. Served by gunicorn with
+the same settings as the real app."""
 
 import json
 import os
@@ -19,10 +21,23 @@ def _db() -> psycopg.Connection:
     return _connection
 
 
-def _rows(cursor: psycopg.Cursor, sql: str, params=None) -> list[dict]:
-    cursor.execute(sql, params)
-    names = [column.name for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _run(cursor: psycopg.Cursor, statements: list[str]) -> list[dict]:
+    """Runs every statement; the rows of those that read auditions with their roles (the
+    page's statements) are the items."""
+    items: list[dict] = []
+    for sql in statements:
+        cursor.execute(sql)  # captured with its values inlined: no parameters
+        if cursor.description is None:
+            continue
+        names = [column.name for column in cursor.description]
+        rows = cursor.fetchall()
+        if "role_json" in names:
+            for row in rows:
+                item = dict(zip(names, row, strict=True))
+                item["roles"] = orjson.loads(item.pop("role_json"))
+                item["sources"] = orjson.loads(item.pop("source_json"))
+                items.append(item)
+    return items
 
 
 def application(environ, start_response):
@@ -30,21 +45,15 @@ def application(environ, start_response):
     if scenario is None:
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"unknown scenario"]
-    with _db().cursor() as cursor:
-        items = _rows(cursor, scenario["main"])[: scenario["page_size"]]
-        if scenario["roles"] is None:  # the page's statement carries them as JSON text
-            for item in items:
-                item["roles"] = orjson.loads(item.pop("role_json"))
-                item["sources"] = orjson.loads(item.pop("source_json"))
+    connection = _db()
+    statements = scenario["statements"]
+    with connection.cursor() as cursor:
+        if any(sql.lstrip().upper().startswith("SET") for sql in statements):
+            with connection.transaction():  # SET LOCAL lives in a transaction, as in R3
+                items = _run(cursor, statements)
         else:
-            ids = [item["id"] for item in items]
-            by_id = {item["id"]: item for item in items}
-            for item in items:
-                item["roles"], item["sources"] = [], []
-            for role in _rows(cursor, scenario["roles"], (ids,)):
-                by_id[role["audition_id"]]["roles"].append(role)
-            for listing in _rows(cursor, scenario["listings"], (ids,)):
-                by_id[listing["audition_id"]]["sources"].append(listing)
+            items = _run(cursor, statements)
+    items = items[: scenario["page_size"]]
     if scenario["single"]:
         body = orjson.dumps(items[0])
     else:
