@@ -32,7 +32,6 @@ import argparse
 import http.client
 import json
 import os
-import re
 import secrets
 import statistics
 import subprocess

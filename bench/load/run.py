@@ -44,7 +44,7 @@ import subprocess
 import sys
 import time
 from collections import deque
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -234,7 +234,12 @@ def prepare_members(count: int, login_count: int) -> dict:
         Member.objects.bulk_create(members, batch_size=1000)
         Profile.objects.bulk_create(
             [
-                Profile(member=m, storage_prefix=member_storage_prefix(member_id=m.id))
+                # adults: applying needs a birth date (issue #17)
+                Profile(
+                    member=m,
+                    storage_prefix=member_storage_prefix(member_id=m.id),
+                    birth_date=date(1995, 5, 1),
+                )
                 for m in members
             ],
             batch_size=1000,
