@@ -29,4 +29,4 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret-$(python -c "import secrets;print(
     && mkdir -p /app/var && chown -R app:app /app/var
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "ohmanager.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]
+CMD ["gunicorn", "ohmanager.wsgi", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--timeout", "30", "--access-logfile", "-"]

@@ -471,6 +471,16 @@ async def drive(base: str, data: dict, args) -> tuple[list[StepResult], Workload
     return results, workload
 
 
+def highest_rate_held(results: list[StepResult]) -> float | None:
+    """The highest step below which no step missed: a miss at 80 rps is not hidden by 90 holding."""
+    best = None
+    for step in sorted(results, key=lambda step: step.rate):
+        if not held(step):
+            break
+        best = step.rate
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Mixed workload at fixed arrival rates")
     parser.add_argument("--rows", type=int, default=100_000, help="auditions to seed")
@@ -484,8 +494,11 @@ def main() -> None:
     parser.add_argument("--db", default=DB_NAME, help="database name (dropped at the end)")
     parser.add_argument("--keep-db", action="store_true")
     parser.add_argument("--reuse-db", action="store_true")
-    parser.add_argument("--worker-class", default="sync", help="gunicorn's (sync, gthread)")
-    parser.add_argument("--threads", type=int, default=1, help="per worker, for gthread")
+    parser.add_argument(
+        "--worker-class", default="gthread",
+        help="gunicorn's: sync, gthread, or uvicorn.workers.UvicornWorker (pip install uvicorn)",
+    )  # fmt: skip
+    parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -538,7 +551,10 @@ def main() -> None:
             processes.append(worker)
             wait_worker(worker)
             worker = ["--worker-class", args.worker_class, "--threads", str(args.threads)]
-            web = start("ohmanager.wsgi:application", web_port, env, worker=worker)
+            # An async worker (uvicorn's, for the comparison; not in requirements) serves ASGI.
+            asgi = "uvicorn" in args.worker_class.lower()
+            app = "ohmanager.asgi:application" if asgi else "ohmanager.wsgi:application"
+            web = start(app, web_port, env, worker=worker)
         print(
             f"stack up: gunicorn {' '.join(GUNICORN[1:3])} {' '.join(worker)}, "
             "1 Celery worker (2 processes), "
@@ -550,10 +566,9 @@ def main() -> None:
 
         writes = check_writes(workload)
         connection.close()
-        passing = [step.rate for step in results if held(step)]
-        best = max(passing, default=None)
-        print(f"\nhighest rate held with p99 < {SLO_P99_MS:.0f} ms and no errors: "
-              f"{f'{best:g} rps' if best else 'none'}")  # fmt: skip
+        best = highest_rate_held(results)
+        print(f"\nhighest rate held (it and every lower step) with p99 < {SLO_P99_MS:.0f} ms "
+              f"and no errors: {f'{best:g} rps' if best else 'none'}")  # fmt: skip
         shown = next((s for s in results if s.rate == best), results[0] if results else None)
         if shown is not None:
             parts = ", ".join(
