@@ -3,16 +3,16 @@ statements are per thread and take the member as a parameter, kept FilterSets ar
 only read: members reading the catalogue at the same time in different threads each get their
 own bookmark flags and the same pages a lone reader gets."""
 
+import itertools
 import random
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from auditions import prepared
 from auditions.tests import factories
+from ohmanager.tests.concurrency import in_parallel
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -64,18 +64,16 @@ def test_members_reading_at_once_in_threads_each_see_their_own_catalogue():
         flags = {key: value for key, value in alone[member.id].items() if isinstance(value, bool)}
         assert sum(flags.values()) == 2
 
-    start = threading.Barrier(4)
+    turns = itertools.count()
+    lock = threading.Lock()
 
-    def read_in_a_thread(turns: int) -> list:
-        try:
-            start.wait(timeout=30)
-            order = random.Random(turns).sample(members * 3, k=len(members) * 3)
-            return [(member.id, _view(_client(member))) for member in order]
-        finally:
-            connection.close()  # this thread's own connection
+    def read_in_a_thread() -> list:
+        with lock:
+            turn = next(turns)
+        order = random.Random(turn).sample(members * 3, k=len(members) * 3)
+        return [(member.id, _view(_client(member))) for member in order]
 
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = [view for views in pool.map(read_in_a_thread, range(4)) for view in views]
+    results = [view for views in in_parallel(4, read_in_a_thread) for view in views]
 
     assert len(results) == 4 * len(members) * 3
     for member_id, view in results:
