@@ -30,10 +30,10 @@ def _client(member) -> APIClient:
     return client
 
 
-def _view(client: APIClient, reads=READS) -> dict:
+def _view(client: APIClient) -> dict:
     """What a member sees: every page of every read (cursors followed) and each detail."""
     seen = {}
-    for path, params in reads:
+    for path, params in READS:
         answer = client.get(path, params)
         pages = []
         while True:

@@ -498,8 +498,14 @@ def main() -> None:
         "--worker-class", default="gthread",
         help="gunicorn's: sync, gthread, or uvicorn.workers.UvicornWorker (pip install uvicorn)",
     )  # fmt: skip
-    parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
+    parser.add_argument(
+        "--threads", type=int,
+        help="per worker: 4 for gthread as in the Procfile, else 1 (gunicorn turns sync with "
+        "more than one thread into gthread)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.threads is None:
+        args.threads = 4 if args.worker_class == "gthread" else 1
 
     started = time.monotonic()
     db_name = args.db
