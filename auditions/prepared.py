@@ -142,13 +142,26 @@ def prepared(
     return cache[key]
 
 
+def memo(name: str, key: Hashable, build: Callable[[], Any]) -> Any:
+    """`build()`'s value kept per thread and database under `key` in the LRU `name` (KEEP
+    entries): for compiled SQL fragments whose key holds every input they are built from."""
+    cache = _lru(name)
+    key = (connection.vendor, connection.settings_dict["NAME"], key)
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    cache[key] = value = build()
+    if len(cache) > KEEP:
+        cache.popitem(last=False)
+    return value
+
+
 def kept() -> dict:
     """This thread's statements by key (None: not preparable), for tests and benchmarks."""
     return dict(getattr(_local, "cache", {}))
 
 
 def forget() -> None:
-    """Drops this thread's statements and sightings (tests)."""
-    for name in ("cache", "seen"):
-        if hasattr(_local, name):
-            delattr(_local, name)
+    """Drops this thread's statements, sightings and memos (tests)."""
+    for name in list(vars(_local)):
+        delattr(_local, name)

@@ -43,11 +43,12 @@ from django.db.models import (
 from accounts.models import Member, Profile
 from accounts.selectors import MINOR_AGE
 from applications.models import Application
-from auditions import feed_points, paging, trust
+from auditions import feed_points, page_statements, paging, prepared, trust
 from auditions.derived import seoul_today
 from auditions.models import Audition, Dismissal, Gender, Region, Role
 from auditions.selectors import (
     audition_attach_related,
+    audition_member_scope,
     audition_rows,
     audition_rows_attach_related,
     audition_visible_q,
@@ -296,20 +297,28 @@ def branches(feed: FeedContext) -> list[Branch]:
     return sorted(found, key=lambda branch: -branch.bonus)
 
 
-def _candidates(feed: FeedContext) -> QuerySet:
+def _candidates(feed: FeedContext, dealt_with: list[uuid.UUID]) -> QuerySet:
     """Visible auditions the member has not dismissed or applied to (any status, withdrawn
-    included: they have dealt with it). Their ids are read once per page (one query over two
-    small per-member indexes) and excluded as a constant list in every branch: cheaper to
-    build and plan than two anti-join subqueries per branch."""
-    member_id = feed.member.pk
-    dismissed = Dismissal.objects.filter(member_id=member_id).order_by().values_list("audition_id")
-    applied = Application.objects.filter(member_id=member_id).order_by().values_list("audition_id")
-    dealt_with = [audition_id for (audition_id,) in dismissed.union(applied)]
+    included: they have dealt with it). Their ids (`_dealt_with`, read once per page) are
+    excluded as a constant list in every branch: cheaper to build and plan than two anti-join
+    subqueries per branch."""
     visible = Audition.objects.filter(audition_visible_q(feed.today))
-    if feed.performer.age is not None and feed.performer.age < MINOR_AGE:
+    if _is_minor(feed):
         # Issue #17: adult content and fee-demanding posts are never recommended to minors.
         visible = visible.exclude(trust_flags_q(trust.NOT_RECOMMENDED_TO_MINORS))
     return visible.exclude(pk__in=dealt_with) if dealt_with else visible
+
+
+def _is_minor(feed: FeedContext) -> bool:
+    return feed.performer.age is not None and feed.performer.age < MINOR_AGE
+
+
+def _dealt_with(feed: FeedContext) -> list[uuid.UUID]:
+    """The auditions the member dismissed or applied to, in a stable order (one query)."""
+    member_id = feed.member.pk
+    dismissed = Dismissal.objects.filter(member_id=member_id).order_by().values_list("audition_id")
+    applied = Application.objects.filter(member_id=member_id).order_by().values_list("audition_id")
+    return sorted(audition_id for (audition_id,) in dismissed.union(applied))
 
 
 def _serial_plans() -> None:
@@ -375,8 +384,20 @@ class RankedFeed:
                 raise ValueError("cursor score out of range")
         best_first = order[0].startswith("-")
         _serial_plans()
-        arms = _BranchSQL(_candidates(self.feed), best_first=best_first, after=after, limit=limit)
-        plan = branches(self.feed)
+        feed = self.feed
+        dealt_with = _dealt_with(feed)
+        # Compiling the candidates and the branch conditions cost more than their SQL
+        # (profiled on the 100k bench); each is kept per thread under every input it is
+        # built from (the date, the minor flag and the dealt-with ids; the performer's facts).
+        base = prepared.memo(
+            "feed_candidates",
+            (feed.today, _is_minor(feed), tuple(dealt_with)),
+            lambda: _BranchSQL.compile(_candidates(feed, dealt_with).query),
+        )
+        plan, compiled = prepared.memo(
+            "feed_branches", (feed.performer, feed.near_misses), lambda: (branches(feed), {})
+        )
+        arms = _BranchSQL(base, compiled, best_first=best_first, after=after, limit=limit)
         best, *others = plan if best_first else reversed(plan)
         # The best branch alone first: it often fills the page, and the page's worst score
         # then prunes the others; every branch still in reach goes in one UNION ALL round trip.
@@ -422,17 +443,28 @@ class _BranchSQL:
 
     table = Audition._meta.db_table
 
-    def __init__(self, candidates: QuerySet, *, best_first: bool, after: bool, limit: int):
+    def __init__(
+        self,
+        base: tuple[str, list],
+        compiled: dict[int, tuple[str, list]],
+        *,
+        best_first: bool,
+        after: bool,
+        limit: int,
+    ):
+        """`base`: the candidates' compiled condition; `compiled`: the branch conditions'
+        fragments by `id()`, filled on first use (kept with the Branch objects that hold
+        those conditions, so an id is never reused while its entry lives)."""
         self.best_first, self.after, self.limit = best_first, after, limit
-        self._compiled: dict[int, tuple[str, list]] = {}
-        self._base = self._compile(candidates.query)
+        self._compiled = compiled
+        self._base = base
         quote = connection.ops.quote_name
         self._columns = [f"{quote(self.table)}.{quote(name)}" for name in BRANCH_COLUMNS]
         direction = "DESC" if best_first else "ASC"
         self._order = ", ".join(f"{column} {direction}" for column in self._columns)
 
     @staticmethod
-    def _compile(query) -> tuple[str, list]:
+    def compile(query) -> tuple[str, list]:
         try:
             sql, params = query.get_compiler(connection=connection).compile(query.where)
         except FullResultSet:  # no condition (a member without interests, say)
@@ -444,7 +476,7 @@ class _BranchSQL:
     def _condition(self, condition: Any) -> tuple[str, list]:
         key = id(condition)
         if key not in self._compiled:  # Q, Exists or ~Exists, resolved against Audition
-            self._compiled[key] = self._compile(Audition.objects.filter(condition).query)
+            self._compiled[key] = self.compile(Audition.objects.filter(condition).query)
         return self._compiled[key]
 
     def _select(self, branch: Branch, cursor: tuple | None, edge: int | None):
@@ -479,12 +511,27 @@ class _BranchSQL:
                 for n, (select, _) in enumerate(statement)
             )
             params = [param for _, select_params in statement for param in select_params]
-            # raw() applies the fields' database converters (SQLite's text datetimes, uuids).
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found = cursor.fetchall()
             rows += [
-                RankedRow(row.pk, row.posted_at, row.branch_score)
-                for row in Audition.objects.raw(sql, params)
+                RankedRow(_converted(pk, _ID), _converted(posted_at, _POSTED_AT), score)
+                for score, posted_at, pk in found
             ]
         return rows
+
+
+_ID = Audition._meta.pk.get_col(Audition._meta.db_table)
+_POSTED_AT = Audition._meta.get_field("posted_at").get_col(Audition._meta.db_table)
+
+
+def _converted(value: Any, col: Any) -> Any:
+    """`value` as the ORM reads the column (SQLite's text datetimes and uuids; PostgreSQL's
+    come typed): the backend's and the field's converters, as raw() applied them."""
+    converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+    for converter in converters:
+        value = converter(value, col, connection)
+    return value
 
 
 def _statements(selects: list[tuple[str, list]]) -> list[list[tuple[str, list]]]:
@@ -517,21 +564,23 @@ def recommended_page(
     `fits` for `explain`, and the roles and sources: a fixed number of queries per page.
     `fits` comes from the page's roles (the SQL twin is pinned by a test); the score is the
     ranking's. `as_rows`: plain dicts (selectors.audition_rows, for the lean read path) with
-    the same keys as the instances' attributes."""
+    the same keys as the instances' attributes, read by a kept statement and their parts
+    counted in Python (`row_parts`, pinned to `_parts` by test_lean_equivalence)."""
     if not ranked:
         return []
-    rows = audition_with_related(
-        Audition.objects.filter(pk__in=[row.pk for row in ranked]), feed.member
-    ).annotate(**_parts(feed))
     scores = {row.pk: row.score for row in ranked}
     if as_rows:
-        by_key = {row["id"]: row for row in audition_rows(rows)}
+        by_key = {row["id"]: row for row in _page_rows(feed.member, [row.pk for row in ranked])}
         found = audition_rows_attach_related([by_key[r.pk] for r in ranked if r.pk in by_key])
         for row in found:
+            row.update(row_parts(row, feed))
             row["fits"] = any(role_fits(role, feed.performer) for role in row["role_rows"])
             row["pts_role"] = POINTS_ROLE if row["fits"] else 0
             row["score"] = scores[row["id"]]
         return found
+    rows = audition_with_related(
+        Audition.objects.filter(pk__in=[row.pk for row in ranked]), feed.member
+    ).annotate(**_parts(feed))
     by_id = {row.pk: row for row in rows}
     page = audition_attach_related([by_id[row.pk] for row in ranked if row.pk in by_id])
     for row in page:
@@ -539,3 +588,57 @@ def recommended_page(
         row.pts_role = POINTS_ROLE if row.fits else 0
         row.score = scores[row.pk]
     return page
+
+
+def row_parts(row: dict, feed: FeedContext) -> dict[str, int]:
+    """`_parts` counted in Python on a page row's own columns."""
+    performer = feed.performer
+    region = 0
+    if performer.regions and row["region"] in performer.regions:
+        region = POINTS_REGION
+    elif performer.regions and row["region"] in ANYWHERE_REGIONS:
+        region = POINTS_REGION_ANYWHERE
+    return {
+        "pts_category": POINTS_CATEGORY if row["category"] in performer.interests else 0,
+        "pts_region": region,
+        **feed_points.parts_for(
+            pay_type=row["pay_type"],
+            pay_sort=row["pay_sort"],
+            deadline=row["deadline"],
+            posted_at=row["posted_at"],
+            trust_score=row["trust_score"],
+            today=feed.today,
+        ),
+    }
+
+
+# A page's ids are padded to a multiple of this (repeating one): a few statement shapes.
+PAGE_ID_SLOTS = 10
+
+
+def _page_rows(member: Member, ids: list[uuid.UUID]) -> list[dict]:
+    """The rows of the auditions `ids` (selectors.audition_rows, for `member`), by a statement
+    kept per member scope and padded id count (auditions/prepared.py)."""
+    slots = -(-len(ids) // PAGE_ID_SLOTS) * PAGE_ID_SLOTS
+    names = [f"page_{n}" for n in range(slots)]
+
+    def queryset(marks: dict) -> QuerySet:
+        listed = Audition.objects.filter(pk__in=[marks[name] for name in names])
+        return audition_rows(
+            audition_with_related(listed, page_statements.member_from(marks, member))
+        )
+
+    def build() -> prepared.PreparedRows:
+        first, second = page_statements.marks((), member)
+        for n, name in enumerate(names):  # values no real audition has, distinct per set
+            first[name] = uuid.UUID(f"0f0f0f0f-0f0f-4f0f-8f0f-{n:012x}")
+            second[name] = uuid.UUID(f"0e0e0e0e-0e0e-4e0e-8e0e-{n:012x}")
+        return prepared.PreparedRows(queryset, first, second)
+
+    statement = prepared.prepared(("feed_page", audition_member_scope(member), slots), build)
+    if statement is None:
+        listed = Audition.objects.filter(pk__in=ids)
+        return list(audition_rows(audition_with_related(listed, member)))
+    padded = ids + [ids[0]] * (slots - len(ids))
+    values = dict(zip(names, padded, strict=True))
+    return statement.rows(**page_statements.member_value(member), **values)

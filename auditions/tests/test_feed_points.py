@@ -43,9 +43,18 @@ def test_sql_and_python_definitions_agree_on_every_band_edge(source):
             posted_at=posted_at,
             trust_score=trust,
         )
-        row = Audition.objects.annotate(sql=feed_points.expression(today)).get(pk=audition.pk)
+        row = (
+            Audition.objects.annotate(sql=feed_points.expression(today))
+            .annotate(**feed_points.parts(today))
+            .get(pk=audition.pk)
+        )
 
         assert feed_points.for_audition(row, today) == row.sql, (pay_type, deadline, posted_at)
+        python_parts = feed_points.parts_for(
+            pay_type=row.pay_type, pay_sort=row.pay_sort, deadline=row.deadline,
+            posted_at=row.posted_at, trust_score=row.trust_score, today=today,
+        )  # fmt: skip
+        assert python_parts == {name: getattr(row, name) for name in python_parts}
         checked.add(row.sql)
 
     assert min(checked) == 0 and max(checked) == feed_points.MAX_POINTS
