@@ -185,3 +185,52 @@ def search_titles_first_page(
     if statement is None:
         return None
     return statement.rows(**member_value(member), today=today)
+
+
+def search_tail_first_page(
+    *,
+    member: Member | None,
+    order: tuple[str, ...],
+    limit: int,
+    window: int,
+    today: date,
+    listed: Listed,
+    shape: tuple,
+) -> tuple[list, list] | None:
+    """The first page's bounded walk of a search's body-only matches (selectors.
+    audition_search_tail) by two kept statements: the `window`-th entry of the list without
+    the search (the walk's edge), then up to `limit` matches along the index up to it.
+    Returns `([edge], rows)`, or None when the shape is not (yet) kept or the list has fewer
+    than `window` entries: the caller walks by queryset, as it would without this."""
+    lead = order[0].lstrip("-")
+    mark = _CURSOR_KEYS.get(lead, (None,))[0]
+    if mark is None:
+        return None
+    near = "gte" if order[0].startswith("-") else "lte"
+
+    def build_edge() -> prepared.PreparedRows:
+        def queryset(marks_: dict) -> QuerySet:
+            scope = listed(search=False, member=member_from(marks_, member), today=marks_["today"])
+            return scope.order_by(*order).values(lead)[window - 1 : window]
+
+        return prepared.PreparedRows(queryset, *marks(("today",), member))
+
+    def build_near() -> prepared.PreparedRows:
+        def queryset(marks_: dict) -> QuerySet:
+            matches = listed(member=member_from(marks_, member), today=marks_["today"])
+            matches = matches.filter(title_hit=False, **{f"{lead}__{near}": marks_[mark]})
+            return matches.order_by(*order)[:limit]
+
+        return prepared.PreparedRows(queryset, *marks(("today", mark), member))
+
+    edge_key = ("search_tail_edge", *shape, order, window)
+    edge_statement = prepared.prepared(edge_key, build_edge, repeat=True)
+    near_key = ("search_tail_near", *shape, order, window, limit)
+    near_statement = prepared.prepared(near_key, build_near, repeat=True)
+    if edge_statement is None or near_statement is None:
+        return None
+    values = member_value(member)
+    edge = edge_statement.rows(**values, today=today)
+    if not edge:
+        return None
+    return [edge[0][lead]], near_statement.rows(**values, today=today, **{mark: edge[0][lead]})

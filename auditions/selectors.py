@@ -304,6 +304,7 @@ def audition_search_tail(
     order: tuple[str, ...],
     limit: int,
     start: list | None,
+    kept: tuple[list, list] | None = None,
 ) -> list[Audition]:
     """The first `limit` of `matches` (a search's body-only partition, ordered by `order`:
     posted_at then id, past the cursor) read with a bounded cost.
@@ -315,17 +316,21 @@ def audition_search_tail(
     from `start`) names the `window`-th entry's posted_at; the matches up to it are read along
     the index (at most `window` entries), and only if they do not fill the page are the ones
     past it read by the search index and sorted (few by then: fewer than `limit` matched in
-    `window` entries)."""
+    `window` entries). `kept`: the edge and the matches up to it, read already by kept
+    statements (page_statements.search_tail_first_page)."""
     window = SEARCH_TAIL_WINDOW  # read per call: tests shrink it
     lead = order[0].lstrip("-")
     descending = order[0].startswith("-")
-    if start is not None:
-        scope = scope.filter(paging.keyset_filter(order, start, after=True))
-    edge = list(scope.order_by(*order).values_list(lead, flat=True)[window - 1 : window])
-    if not edge:  # fewer than `window` entries left: walking them all is bounded already
-        return list(matches[:limit])
     near, far = ("gte", "lt") if descending else ("lte", "gt")
-    rows = list(matches.filter(**{f"{lead}__{near}": edge[0]})[:limit])
+    if kept is not None:
+        edge, rows = kept
+    else:
+        if start is not None:
+            scope = scope.filter(paging.keyset_filter(order, start, after=True))
+        edge = list(scope.order_by(*order).values_list(lead, flat=True)[window - 1 : window])
+        if not edge:  # fewer than `window` entries left: walking them all is bounded already
+            return list(matches[:limit])
+        rows = list(matches.filter(**{f"{lead}__{near}": edge[0]})[:limit])
     if len(rows) < limit:
         # Ordered by an expression no index provides, so the planner cannot choose the walk.
         unindexed = Coalesce(F(lead), F(lead))
@@ -414,7 +419,7 @@ def audition_page(
             )
     else:
         keys = SEARCH_ORDERING
-        titles = None
+        titles = tail = None
         if as_rows:
 
             def titles(order: tuple[str, ...], limit: int) -> list | None:
@@ -423,7 +428,13 @@ def audition_page(
                     shape=shape,
                 )  # fmt: skip
 
-        fetch = _search_fetch(listed, keys, titles)
+            def tail(order: tuple[str, ...], limit: int) -> tuple[list, list] | None:
+                return page_statements.search_tail_first_page(
+                    member=member, order=order, limit=limit, window=SEARCH_TAIL_WINDOW,
+                    today=today, listed=listed, shape=shape,
+                )  # fmt: skip
+
+        fetch = _search_fetch(listed, keys, titles, tail)
     page = paging.keyset_page(fetch, ordering=keys, cursor=cursor, page_size=page_size)
     if as_rows:
         audition_rows_attach_related(page.rows)
@@ -446,11 +457,13 @@ def _search_fetch(
     listed: Callable[..., QuerySet],
     ordering: tuple[str, ...],
     titles: Callable[[tuple[str, ...], int], list | None] | None = None,
+    tail: Callable[[tuple[str, ...], int], tuple[list, list] | None] | None = None,
 ) -> paging.Fetch:
     """A search's rows, read as two partitions of `title_hit` (paging.boolean_partitions): the
     title matches are built with the title condition alone (audition_search says why), the
     body-only matches are read with a bounded walk (audition_search_tail says why). `titles`:
-    the first page's title matches by a kept statement (None when it has none yet)."""
+    the first page's title matches by a kept statement (None when it has none yet); `tail`:
+    the first page's body-only walk up to its edge by kept statements (the same)."""
 
     def fetch(order: tuple[str, ...], values: list | None, after: bool, limit: int) -> list:
         rows: list = []
@@ -462,10 +475,15 @@ def _search_fetch(
                 part = paging.after_cursor(listed(title_only=True), ordering, values, after=after)
                 rows += list(part.order_by(*order[1:])[: limit - len(rows)])
             else:
+                remaining = limit - len(rows)
+                kept = tail(order[1:], remaining) if tail and values is None else None
+                if kept is not None and len(kept[1]) >= remaining:
+                    rows += kept[1]  # filled within the edge: no queryset to build
+                    break
                 matches = paging.after_cursor(listed(), ordering, values, after=after)
                 part = matches.filter(title_hit=False).order_by(*order[1:])
                 scope = listed(search=False)
-                rows += audition_search_tail(part, scope, order[1:], limit - len(rows), start)
+                rows += audition_search_tail(part, scope, order[1:], remaining, start, kept)
             if len(rows) >= limit:
                 break
         return rows
