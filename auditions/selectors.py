@@ -445,12 +445,16 @@ def audition_page(
 
 def audition_member_scope(member: Member | None) -> tuple:
     """Everything about the member that changes *which SQL* the catalogue's selectors build
-    (not its parameters): the key the prepared statements are kept under. Today only whether
-    there is a member (the bookmark and application annotations). A filter that reads another
-    attribute of the member (an age, a flag) must add it here, or a statement built for one
-    member would be reused for another: test_prepared_statements_follow_the_member_scope
-    fails until it does."""
-    return (member is not None and member.is_authenticated,)
+    (not its parameters): the key the prepared statements are kept under. Whether there is a
+    member (the bookmark and application annotations), and for a member the Seoul date: the
+    minors' EXISTS (minors_hidden) compares her birth date with that day's cutoff, a value
+    written into the statement, so a statement kept yesterday would hide adult content from
+    her on her 19th birthday. A filter that reads another attribute of the member (an age, a
+    flag) must add it here, or a statement built for one member would be reused for another:
+    test_prepared_statements_follow_the_member_scope fails until it does."""
+    if member is None or not member.is_authenticated:
+        return (False,)
+    return (True, seoul_today())
 
 
 def _search_fetch(

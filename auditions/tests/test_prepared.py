@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.profiles import services as profile_services
 from auditions import page_statements, prepared, selectors
+from auditions.ingest import RoleData
 from auditions.models import Audition
 from auditions.tests import factories
 
@@ -149,3 +150,34 @@ def test_kept_statements_are_bounded(client_for, source, monkeypatch):
         for _ in range(2):
             assert client_for.get(LIST, {"q": word}).status_code == 200
     assert len(prepared.kept()) == 2
+
+
+def test_kept_statements_follow_the_day_a_member_turns_19(client_for, member, source):
+    """Whether the member is a minor is an EXISTS on her birth date against the day's cutoff
+    (selectors.minors_hidden): a statement kept yesterday must not keep hiding adult content
+    from her on her 19th birthday."""
+    prepared.forget()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    account_services.profile_prepare(member=member)
+    profile_services.profile_update(
+        member=member,
+        birth_date=tomorrow.replace(year=tomorrow.year - 19),
+        gender="female",
+        interests=["film"],
+    )
+    any_age = [RoleData(name="주연", gender="any")]
+    adult = str(factories.audition(description="여자 배우. 노출신 있음.", roles=any_age).id)
+    asks = [
+        lambda: client_for.get(LIST),
+        lambda: client_for.get(LIST, {"q": "배우"}),
+        lambda: client_for.get(f"{LIST}/recommended"),
+    ]
+
+    def seen() -> list[bool]:
+        found = [adult in {item["id"] for item in ask().json()["results"]} for ask in asks]
+        return [*found, client_for.get(f"{LIST}/{adult}").status_code == 200]
+
+    assert seen() == seen() == [False] * 4  # asked twice: the repeated search is kept too
+    assert _kept_shapes() and all(_kept_shapes().values())
+    with time_machine.travel(timezone.now() + timedelta(days=1), tick=True):
+        assert seen() == [True] * 4
