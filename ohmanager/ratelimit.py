@@ -7,17 +7,17 @@ The price of a fixed window is its edge: a client can spend one window's allowan
 the next at the start of the next (at most twice the rate for an instant).
 
 Every API request counts one hit, so on Redis a hit is one round trip: a short Lua script
-(INCR, and EXPIRE when the key has no timeout yet) run by redis-py on the cache's own server,
-under the key the cache itself would use (`make_and_validate_key`), so `peek` and `release`
-read and give back through the cache API. Django's cache API has no single-call "count, and
-create with a timeout": `cache.incr` is EXISTS + INCRBY, so the API path cost two (issue 19
-measured it; bench/api/README.md). Other backends (locmem in `make test`) count with the
-public API: `cache.incr`, and `cache.add(key, 1, timeout)` when the window's key does not
-exist yet; atomic there too (a lock), and should the key vanish between `incr`'s check and its
-increment (a count of 1), it gets its timeout back with `cache.touch`. Either way N parallel
-hits count as N, which DRF's own read-then-write history does not. The timeout
-(`limit.seconds + 1` from the window's first hit) outlasts the window, so a key cannot expire
-while its window still counts.
+(INCR, and EXPIRE when the key has no timeout yet) run by redis-py with the cache's own client
+(its server, timeouts and pool), under the key the cache itself would use
+(`make_and_validate_key`), so `peek` and `release` read and give back through the cache API.
+Django's cache API has no single-call "count, and create with a timeout": `cache.incr` is
+EXISTS + INCRBY, so the API path cost two (issue 19 measured it; bench/api/README.md). Other
+backends (locmem in `make test`) count with the public API: `cache.incr`, and `cache.add(key,
+1, timeout)` when the window's key does not exist yet; atomic there too (a lock), and should
+the key vanish between `incr`'s check and its increment (a count of 1), it gets its timeout
+back with `cache.touch`. Either way N parallel hits count as N, which DRF's own read-then-write
+history does not. The timeout (`limit.seconds + 1` from the window's first hit) outlasts the
+window, so a key cannot expire while its window still counts.
 
 A `peek` is one round trip (GET).
 
@@ -29,13 +29,11 @@ database.
 
 import logging
 import math
-import re
 import time
 from dataclasses import dataclass
 from functools import cache as once
 
 import redis
-from django.conf import settings
 from django.core.cache import DEFAULT_CACHE_ALIAS, BaseCache, caches
 from django.core.cache import cache as default_cache
 from django.core.cache.backends.redis import RedisCache
@@ -104,24 +102,21 @@ return value
 
 
 @once
-def _script_on(location: str) -> "redis.commands.core.Script":
-    """The counting script on the Redis server at `location` (one connection pool per
-    process and server)."""
-    return redis.Redis.from_url(location).register_script(_COUNT_SCRIPT)
+def _count_script() -> "redis.commands.core.Script":
+    """The script, for any client (each call passes its own); the server learns it on first
+    use (SCRIPT LOAD)."""
+    return redis.commands.core.Script(None, _COUNT_SCRIPT.encode())  # bytes: no client's encoder
 
 
-def _redis_counter(cache: BaseCache) -> "redis.commands.core.Script | None":
-    """The script for `cache` when it is Django's Redis backend (on the server it writes to:
-    the first of its LOCATION's), else None."""
+def _redis_counter(cache: BaseCache) -> "redis.Redis | None":
+    """The Redis client `cache` itself writes with when it is Django's Redis backend, else
+    None: its server (the first of its LOCATION's), its OPTIONS (the socket timeouts, so a
+    hung server fails open as fast as the cache does) and its connection pool. `_cache` is
+    the backend's client object; Django has no public name for it."""
     backend = caches[DEFAULT_CACHE_ALIAS] if cache is default_cache else cache
     if not isinstance(backend, RedisCache):
         return None
-    for alias, options in settings.CACHES.items():
-        if caches[alias] is backend:
-            location = options["LOCATION"]
-            servers = location if isinstance(location, list | tuple) else re.split("[;,]", location)
-            return _script_on(servers[0].strip())
-    return None
+    return backend._cache.get_client(write=True)
 
 
 def hit(
@@ -132,10 +127,12 @@ def hit(
     cache_key, current = _cache_key(key, limit, now)
     timeout = limit.seconds + 1
     try:
-        script = _redis_counter(cache)
-        if script is not None:
-            value = int(script(keys=[cache.make_and_validate_key(cache_key)], args=[timeout]))
-            return Count(value, limit, current, cache_key, scope)
+        client = _redis_counter(cache)
+        if client is not None:
+            counted = _count_script()(
+                keys=[cache.make_and_validate_key(cache_key)], args=[timeout], client=client
+            )
+            return Count(int(counted), limit, current, cache_key, scope)
         try:
             value = cache.incr(cache_key)
             if value == 1:  # the key vanished under INCRBY, which made it without a timeout
