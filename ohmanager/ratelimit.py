@@ -30,6 +30,7 @@ database.
 import logging
 import math
 import time
+import weakref
 from dataclasses import dataclass
 from functools import cache as once
 
@@ -108,6 +109,10 @@ def _count_script() -> "redis.commands.core.Script":
     return redis.commands.core.Script(None, _COUNT_SCRIPT.encode())  # bytes: no client's encoder
 
 
+# The counter's client per cache backend (each thread has its own backend, and pool).
+_clients: "weakref.WeakKeyDictionary[RedisCache, redis.Redis]" = weakref.WeakKeyDictionary()
+
+
 def _redis_counter(cache: BaseCache) -> "redis.Redis | None":
     """The Redis client `cache` itself writes with when it is Django's Redis backend, else
     None: its server (the first of its LOCATION's), its OPTIONS (the socket timeouts, so a
@@ -116,7 +121,10 @@ def _redis_counter(cache: BaseCache) -> "redis.Redis | None":
     backend = caches[DEFAULT_CACHE_ALIAS] if cache is default_cache else cache
     if not isinstance(backend, RedisCache):
         return None
-    return backend._cache.get_client(write=True)
+    client = _clients.get(backend)
+    if client is None:  # one per backend: a new Redis() builds its command table (profiled)
+        client = _clients[backend] = backend._cache.get_client(write=True)
+    return client
 
 
 def hit(

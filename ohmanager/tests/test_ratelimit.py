@@ -29,6 +29,8 @@ def test_a_hung_redis_fails_open_within_the_caches_timeouts(hung_redis_cache, ca
     client = ratelimit._redis_counter(hung_redis_cache)
     assert client.connection_pool.connection_kwargs["socket_timeout"] == 0.3
     assert client.connection_pool.connection_kwargs["socket_connect_timeout"] == 0.3
+    # kept for the backend: a new client per hit rebuilt redis-py's command table each time
+    assert ratelimit._redis_counter(hung_redis_cache) is client
 
     assert ratelimit.hit("someone", ratelimit.Limit(5, 60), scope="user") is None
     assert "throttle cache unavailable; user not limited" in caplog.text
