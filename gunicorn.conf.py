@@ -18,7 +18,9 @@ limit_request_field_size = 16380
 
 def post_worker_init(worker) -> None:
     """What gunicorn still refuses itself (past the limits above, a malformed request) is
-    answered in the error envelope too, not gunicorn's HTML page."""
-    from ohmanager.gunicorn_hooks import install_json_errors
+    answered in the error envelope too, not gunicorn's HTML page. The loaded app's objects are
+    frozen out of the collector's full passes (ohmanager.gunicorn_hooks says why)."""
+    from ohmanager.gunicorn_hooks import freeze_startup_objects, install_json_errors
 
     install_json_errors()
+    freeze_startup_objects()

@@ -217,3 +217,11 @@ def test_a_card_token_reaches_no_line_of_gunicorn_or_the_app(server):
     written = _log_once_written(server, r'"GET /c/\[redacted\] HTTP/1\.1" 404 ')
     assert any('"path": "/c/[redacted]"' in line for line in written)
     assert [line for line in written if token in line] == []
+
+
+def test_the_worker_freezes_its_start_up_objects(server):
+    """gunicorn_hooks.freeze_startup_objects ran in the worker once the app was loaded: the
+    loaded app's objects are out of the collector's full passes."""
+    frozen = re.findall(r"froze (\d+) start-up objects", server.log.read_text())
+    assert len(frozen) == 1  # the one worker
+    assert int(frozen[0]) > 50_000  # Django, DRF and the app's modules, not a handful
