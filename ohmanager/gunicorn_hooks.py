@@ -11,9 +11,10 @@
   is too long even for gunicorn to read.
 - `freeze_startup_objects()`: a worker's objects from loading the app (modules, classes,
   Django's and DRF's setup) go to the collector's permanent generation, so a full collection
-  only walks what requests made since. Measured in-process on the 100k bench: a fresh
-  worker's first full collection took 71 ms, inside one request of its first thousand (the
-  likely cause of bench/api's first-page p99 of 74-79 ms); frozen here, 4-12 ms each.
+  only walks what requests made since. Measured in-process on the 100k bench
+  (bench/api/gc_pauses.py): a fresh worker's first full collection took 64-71 ms, inside one
+  request of its first thousand (the likely cause of bench/api's first-page p99 of 74-79 ms);
+  frozen here, 4-16 ms each.
   https://docs.python.org/3/library/gc.html#gc.freeze
 """
 
