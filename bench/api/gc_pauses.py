@@ -1,7 +1,7 @@
 """The garbage collector's pauses in a fresh worker, with and without gunicorn_hooks'
-start-up freeze: the app loaded as a worker loads it, a short warm-up, then mixed catalogue
-requests through Django's WSGI handler; prints the request times and every collection's
-length by generation.
+start-up freeze: the app loaded as a worker loads it (and one login), a short warm-up, then
+mixed catalogue requests through Django's WSGI handler; prints the request times and every
+collection's length by generation.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ohm_bench \\
     REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/api/gc_pauses.py \\
@@ -12,14 +12,14 @@ Run it once each way: each run is a fresh process, as a fresh worker is.
 
 import argparse
 import gc
-import json
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from bench.api.run import BENCH_EMAIL, BENCH_PASSWORD, member, setup_django
+from bench.api.profile_request import signed_in_caller
+from bench.api.run import setup_django
 
 PATHS = (
     "/api/v1/auditions",
@@ -35,32 +35,19 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=250, help="each round asks every path")
     args = parser.parse_args()
     setup_django()
-    from django.core.handlers.wsgi import WSGIHandler
-    from django.test import RequestFactory
-
     from ohmanager.gunicorn_hooks import freeze_startup_objects
 
-    member()
-    handler = WSGIHandler()
+    call, get = signed_in_caller()
     if args.freeze:
         print(f"froze {freeze_startup_objects()} start-up objects")
-    factory = RequestFactory(HTTP_HOST="127.0.0.1")
 
-    def call(environ: dict) -> bytes:
-        status = []
-        body = b"".join(handler(environ, lambda s, h, *a: status.append(s)))
-        assert status[0].startswith("200"), body[:300]
-        return body
+    def ask(path: str) -> None:
+        status, body = call(get(path))
+        assert status.startswith("200"), body[:300]
 
-    login = factory.post(
-        "/api/v1/auth/login",
-        json.dumps({"email": BENCH_EMAIL, "password": BENCH_PASSWORD}),
-        content_type="application/json",
-    )
-    bearer = f"Bearer {json.loads(call(login.environ))['access']}"
     for _ in range(3):  # bench/api's warm-up, about
         for path in PATHS:
-            call(factory.get(path, HTTP_AUTHORIZATION=bearer).environ)
+            ask(path)
 
     started: dict[int, float] = {}
     pauses: dict[int, list[float]] = {}
@@ -77,7 +64,7 @@ def main() -> None:
     for _ in range(args.rounds):
         for path in PATHS:
             begun = time.perf_counter()
-            call(factory.get(path, HTTP_AUTHORIZATION=bearer).environ)
+            ask(path)
             times.append((time.perf_counter() - begun) * 1000)
     gc.callbacks.remove(timed)
     times.sort()

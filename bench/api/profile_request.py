@@ -13,10 +13,12 @@ database time) and the cProfile of the timed loop, sorted by cumulative time.
 import argparse
 import cProfile
 import io
+import json
 import pstats
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -24,20 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.api.run import BENCH_EMAIL, BENCH_PASSWORD, member, setup_django
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--path", default="/api/v1/auditions")
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--top", type=int, default=40)
-    parser.add_argument("--callers", help="also print who calls functions matching this")
-    args = parser.parse_args()
-    setup_django()
-    import json
-
+def signed_in_caller() -> tuple[Callable[[dict], tuple[str, bytes]], Callable[[str], dict]]:
+    """Django's WSGI handler (the whole middleware stack, as gunicorn calls it) and the bench
+    member's bearer from a real login: `call(environ) -> (status, body)` and `get(path)`, the
+    environ of a signed-in GET. Needs setup_django() first."""
     from django.core.handlers.wsgi import WSGIHandler
-    from django.db import connection
     from django.test import RequestFactory
-    from django.test.utils import CaptureQueriesContext
 
     member()
     handler = WSGIHandler()
@@ -57,8 +51,27 @@ def main() -> None:
     assert status.startswith("200"), body
     bearer = f"Bearer {json.loads(body)['access']}"
 
+    def get(path: str) -> dict:
+        return factory.get(path, HTTP_AUTHORIZATION=bearer).environ
+
+    return call, get
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--path", default="/api/v1/auditions")
+    parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--callers", help="also print who calls functions matching this")
+    args = parser.parse_args()
+    setup_django()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call, get = signed_in_caller()
+
     def environ() -> dict:
-        return factory.get(args.path, HTTP_AUTHORIZATION=bearer).environ
+        return get(args.path)
 
     for _ in range(20):  # warm-up: pool, imports, caches
         status, body = call(environ())
