@@ -26,6 +26,8 @@ from uuid import UUID
 from django.db import connection, models
 from django.db.models import QuerySet
 
+from ohmanager import statements
+
 logger = logging.getLogger(__name__)
 
 
@@ -63,24 +65,40 @@ class PreparedRows:
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(fields)
         self.compiler = compiler
+        # On PostgreSQL, prepared per connection with only the slots as parameters
+        # (ohmanager/statements.py); the client-side way when the text does not allow it.
+        self.server_sql = None
+        if statements.server_binding():
+            try:
+                self.server_sql = statements.inline_constants(sql, self.params, set(slots))
+            except statements.NotInlinable:
+                logger.warning("kept statement not bound on the server", exc_info=True)
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
-        params = list(self.params)
-        for index, name in self.slots:
-            params[index] = _adapt(values[name])
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
+        if self.server_sql is not None:
+            with statements.statement_cursor() as cursor:
+                cursor.execute(self.server_sql, [_adapt(values[name]) for _, name in self.slots])
+                found = cursor.fetchall()
+        else:
+            params = list(self.params)
+            for index, name in self.slots:
+                params[index] = _adapt(values[name])
+            with connection.cursor() as cursor:
+                cursor.execute(self.sql, params)
+                found = cursor.fetchall()
         if self.converters:
             found = self.compiler.apply_converters(found, self.converters)
         names = self.names
         return [dict(zip(names, row, strict=True)) for row in found]
 
 
+_UUID = models.UUIDField()  # stateless: only its get_db_prep_value, for any connection
+
+
 def _adapt(value: Any) -> Any:
     """`value` as the backend's field preparation writes it (what `as_sql` put in params)."""
     if isinstance(value, UUID):
-        return models.UUIDField().get_db_prep_value(value, connection)
+        return _UUID.get_db_prep_value(value, connection)
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):

@@ -39,7 +39,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -162,6 +164,18 @@ def member(email: str = BENCH_EMAIL):
     return found
 
 
+def _composed_into(sent: list[str]) -> Callable:
+    """An execute wrapper keeping each statement with its values written in (psycopg's own
+    quoting): server-bound statements (ohmanager/statements.py) reach the log with `$n`."""
+    from django.db import connection
+
+    def wrapper(execute: Callable, sql: str, params: Any, many: bool, context: dict) -> Any:
+        sent.append(sql if params is None else connection.ops.compose_sql(sql, params))
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 def capture_sql(requests: dict[str, tuple[str, dict]]) -> dict[str, dict]:
     """Runs each scenario once through the real app, signed in with a real token, and keeps
     every statement it read with (the session check, the page, a search's partitions, the
@@ -170,7 +184,6 @@ def capture_sql(requests: dict[str, tuple[str, dict]]) -> dict[str, dict]:
     minute per session) is a write, left out. Each row's roles and sources come as JSON in the
     page's own statement (selectors.audition_rows)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
     member()
@@ -183,12 +196,11 @@ def capture_sql(requests: dict[str, tuple[str, dict]]) -> dict[str, dict]:
     captured = {}
     for name, (path, params) in requests.items():
         for _ in range(2):  # the second sighting: what a repeated request runs (prepared.py)
-            with CaptureQueriesContext(connection) as queries:
+            sent: list[str] = []
+            with connection.execute_wrapper(_composed_into(sent)):
                 response = client.get(path, params)
         assert response.status_code == 200, response.content
-        statements = [
-            q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("SELECT", "SET"))
-        ]
+        statements = [sql for sql in sent if sql.lstrip().upper().startswith(("SELECT", "SET"))]
         body = response.json()
         captured[name] = {
             "statements": statements,

@@ -14,6 +14,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("OHMANAGER_VAR_DIR", default=str(BASE_DIR / "var")))
 
 env = environ.Env()
+
+
+def _prepare_threshold(value: str) -> int | None:
+    """psycopg's `prepare_threshold`: runs before a statement is prepared; None for "off"."""
+    return None if value.strip().lower() in ("", "off", "none") else int(value)
+
+
 # A developer's .env is read when present; real deployments set the environment directly.
 if not env.bool("OHMANAGER_IGNORE_DOTENV", default=False):
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
@@ -107,6 +114,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 "max_size": env.int("DATABASE_POOL_MAX", default=8),
                 "timeout": env.int("DATABASE_POOL_TIMEOUT", default=5),
             },
+            # The hot reads (session check, kept catalogue pages) are prepared after this many
+            # runs on a connection; Django's own queries never are (ohmanager/statements.py).
+            # "off" behind a pooler that cannot keep prepared statements.
+            "prepare_threshold": _prepare_threshold(env.str("DATABASE_PREPARE_THRESHOLD", "2")),
         }
     )
     # A pooled connection dies with a database restart. With health checks on, Django 5.1+

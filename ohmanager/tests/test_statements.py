@@ -1,0 +1,112 @@
+"""The hot reads are prepared once per PostgreSQL connection (ohmanager/statements.py):
+the session check and the kept catalogue pages, with the same answers as the client-side way.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts import services
+from accounts.tests.conftest import login
+from accounts.tests.factories import MemberFactory
+from auditions import prepared
+from auditions.tests import factories
+from ohmanager import statements
+from ohmanager.settings.base import _prepare_threshold
+
+LIST = "/api/v1/auditions"
+RUNS = 8  # past the threshold (2) and past PostgreSQL's five custom plans
+
+
+@pytest.mark.parametrize(("value", "threshold"), [("2", 2), ("0", 0), ("off", None), ("", None)])
+def test_the_prepare_threshold_setting(value, threshold):
+    assert _prepare_threshold(value) == threshold
+
+
+def _prepared_statements() -> dict[str, tuple[int, int]]:
+    """This connection's prepared statements: text -> (generic plans, custom plans)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        return {text: (generic, custom) for text, generic, custom in cursor.fetchall()}
+
+
+@pytest.fixture
+def signed_in(db):
+    member = MemberFactory()
+    services.profile_prepare(member=member)
+    factories.source()
+    prepared.forget()
+    return login(member.email).client()
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_the_session_check_and_a_kept_page_are_prepared_once_per_connection(signed_in):
+    assert connection.vendor == "postgresql" and statements.server_binding()
+    audition = factories.audition(title="단편영화 주연 모집")
+
+    bodies = [signed_in.get(f"{LIST}/{audition.pk}").json() for _ in range(RUNS)]
+
+    assert all(body == bodies[0] for body in bodies) and bodies[0]["title"] == "단편영화 주연 모집"
+    kept = _prepared_statements()
+    session = [text for text in kept if 'FROM "accounts_membersession" INNER JOIN' in text]
+    detail = [text for text in kept if '"auditions_audition"."title" AS "title"' in text]
+    assert len(session) == len(detail) == 1
+    # the session id and the audition are parameters: one statement serves every member
+    assert "$1" in session[0] and "$" in detail[0]
+    generic, custom = kept[session[0]]
+    assert generic >= 1  # PostgreSQL plans a primary-key lookup once, for any id
+    assert generic + custom >= RUNS - 2
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_a_kept_page_answers_the_same_prepared_and_the_client_side_way(signed_in, monkeypatch):
+    for index in range(25):
+        factories.audition(title=f"뮤지컬 앙상블 {index}% 오디션", category="musical")
+    query = {"category": "musical", "q": "뮤지컬", "ordering": "deadline"}
+    prepared_pages = [signed_in.get(LIST, query).json() for _ in range(RUNS)]
+    follow = signed_in.get(prepared_pages[0]["next"]).json()
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "prepare_threshold", None)
+    prepared.forget()
+    assert not statements.server_binding()
+    client_side = [signed_in.get(LIST, query).json() for _ in range(3)]
+
+    assert len(prepared_pages[0]["results"]) == 20 and follow["results"]
+    assert all(page == client_side[0] for page in prepared_pages + client_side)
+    assert follow == signed_in.get(prepared_pages[0]["next"]).json()
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_constants_are_written_in_and_the_rest_stay_parameters():
+    sql = "SELECT %s::text, %s::int, %s::text LIKE %s, '100%%'"
+    params = ["배우's 'quoted' %s", 7, "단편영화 주연", "%주연%"]
+
+    text = statements.inline_constants(sql, params, keep={1, 3})
+
+    assert text.replace("%%", "").count("%s") == 2 and "100%%" in text and "배우''s" in text
+    with statements.statement_cursor() as cursor:
+        cursor.execute(text, [7, "%주연%"])
+        assert cursor.fetchone() == ("배우's 'quoted' %s", 7, True, "100%")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        assert cursor.fetchone() == ("배우's 'quoted' %s", 7, True, "100%")
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_prepared_statements_are_logged_with_their_values(signed_in):
+    audition = factories.audition()
+    for _ in range(RUNS):
+        signed_in.get(f"{LIST}/{audition.pk}")
+
+    with CaptureQueriesContext(connection) as captured:
+        assert signed_in.get(f"{LIST}/{audition.pk}").status_code == 200
+
+    logged = [query["sql"] for query in captured.captured_queries]
+    assert 'FROM "accounts_membersession" INNER JOIN' in logged[0]
+    assert all(sql and "$1" not in sql and "%s" not in sql for sql in logged)
+    assert any(audition.pk.hex in sql and '"title" AS "title"' in sql for sql in logged)
