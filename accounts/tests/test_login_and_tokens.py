@@ -196,6 +196,18 @@ def test_an_expired_access_token_is_refused(logged_in):
         assert logged_in.client().get(ME).status_code == 401
 
 
+def test_a_token_already_used_is_refused_once_it_expires(logged_in):
+    # its signature is checked once per process (authentication._verified); its expiry is not
+    client = logged_in.client()
+    assert client.get(ME).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=9, seconds=59)):
+        assert client.get(ME).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1)):
+        response = client.get(ME)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "token_not_valid"
+
+
 def test_a_suspended_members_tokens_are_refused(logged_in):
     Member.objects.filter(pk=logged_in.member.pk).update(status=Member.Status.SUSPENDED)
 
