@@ -81,7 +81,7 @@ class _FixedWindow:
         key = self.get_cache_key(request, view)
         if key is None:  # e.g. the anonymous limit on a signed-in request: no cache at all
             return True
-        count = ratelimit.hit(
+        count = ratelimit.LEASES.hit(
             key,
             ratelimit.Limit(self.num_requests, self.duration),
             scope=self.scope,
