@@ -15,7 +15,7 @@ encoder does (`str(uuid)`), natively. Dates and times are written out here, as a
 writes them.
 """
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -25,10 +25,14 @@ from auditions.api.serializers import poster_dict
 from auditions.selectors import status_shown
 
 
-def audition_item(row: dict[str, Any], today: date, language: str = "ko") -> dict[str, Any]:
+def audition_item(
+    row: dict[str, Any], today: date, language: str = "ko", zone: tzinfo | None = None
+) -> dict[str, Any]:
     """The contract's audition (docs/architecture.md#the-contract) from a row of
     `selectors.audition_rows` with its `role_rows`, `source_rows` and `poster_figures`
-    attached; trust reasons in `language` (serializers.reader_language)."""
+    attached; trust reasons in `language` (serializers.reader_language); times in `zone`
+    (the current time zone when None)."""
+    zone = timezone.get_current_timezone() if zone is None else zone
     deadline = row["deadline"]
     shoot_start = row["shoot_start"]
     shoot_end = row["shoot_end"]
@@ -56,7 +60,7 @@ def audition_item(row: dict[str, Any], today: date, language: str = "ko") -> dic
         "shoot_start": shoot_start.isoformat() if shoot_start else None,
         "shoot_end": shoot_end.isoformat() if shoot_end else None,
         # In the server's zone (Asia/Seoul) with its offset, as audition_dict writes it.
-        "posted_at": timezone.localtime(row["posted_at"]).isoformat(),
+        "posted_at": row["posted_at"].astimezone(zone).isoformat(),
         "status": status_shown(row["status"], row["deadline_sort"], today),
         "roles": row["role_rows"],
         "sources": row["source_rows"],
@@ -81,4 +85,5 @@ def audition_item(row: dict[str, Any], today: date, language: str = "ko") -> dic
 def audition_items(
     rows: list[dict[str, Any]], today: date, language: str = "ko"
 ) -> list[dict[str, Any]]:
-    return [audition_item(row, today, language) for row in rows]
+    zone = timezone.get_current_timezone()  # once per page, not per row (profiled)
+    return [audition_item(row, today, language, zone) for row in rows]
