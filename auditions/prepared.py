@@ -75,17 +75,16 @@ class PreparedRows:
                 logger.warning("kept statement not bound on the server", exc_info=True)
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
-        if self.server_sql is not None:
-            with statements.statement_cursor() as cursor:
-                cursor.execute(self.server_sql, [_adapt(values[name]) for _, name in self.slots])
-                found = cursor.fetchall()
+        if self.server_sql is not None:  # only the slots are parameters
+            sql, opened = self.server_sql, statements.statement_cursor()
+            params = [_adapt(values[name]) for _, name in self.slots]
         else:
-            params = list(self.params)
+            sql, opened, params = self.sql, connection.cursor(), list(self.params)
             for index, name in self.slots:
                 params[index] = _adapt(values[name])
-            with connection.cursor() as cursor:
-                cursor.execute(self.sql, params)
-                found = cursor.fetchall()
+        with opened as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
         if self.converters:
             found = self.compiler.apply_converters(found, self.converters)
         names = self.names

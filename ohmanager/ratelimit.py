@@ -221,11 +221,6 @@ class Leases:
         value = min(counted, limit.count) if granted >= 1 else counted
         return Count(value, limit, current, cache_key, scope)
 
-    def forget(self) -> None:
-        """Drops every lease (tests: after clearing the cache)."""
-        with self._lock:
-            self._held = {}
-
 
 LEASES = Leases()  # this process's
 
