@@ -123,10 +123,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         }
     )
     # A pooled connection dies with a database restart. With health checks on, Django 5.1+
-    # gives the pool `check=ConnectionPool.check_connection` (one round trip when a connection
-    # leaves the pool), so only live ones are handed out and the app recovers by itself.
+    # gives the pool a check when a connection leaves it, so only live ones are handed out and
+    # the app recovers by itself; our backend (Django's, subclassed) makes that check a poll
+    # of the socket, with the round trip only when the server has said something
+    # (ohmanager/postgresql/base.py).
     # https://docs.djangoproject.com/en/5.2/ref/databases/#connection-pool
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["ENGINE"] = "ohmanager.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------------------------
