@@ -4,10 +4,10 @@ The REST API (`/api/v1/`) authenticates by bearer token and sets no cookie: a me
 session is `accounts.MemberSession`, read by `accounts.authentication`, never Django's
 session. Yet Django's session, authentication and messages middlewares each did their work on
 every API request (a session store with its signer, a lazy user, a message storage with two
-cookie signers) for nothing: together 0.22 ms of a catalogue detail request's 2.37 ms of CPU
-time, 0.32 of a list page's 4.81 (bench/api/README.md, run E). These subclasses pass API requests straight through and behave
-exactly as Django's classes everywhere else; being subclasses, the admin's system checks
-(admin.E408-E410) still find them.
+cookie signers) for nothing: 7-8 % of a catalogue detail request's CPU time, 4 % of a list
+page's (bench/api/middleware_cpu.py; bench/api/README.md, run E). These subclasses pass API
+requests straight through and behave exactly as Django's classes everywhere else; being
+subclasses, the admin's system checks (admin.E408-E410) still find them.
 
 What stays on for the API: CsrfViewMiddleware (Django's own class, so `check --deploy` sees
 it; DRF's views are CSRF-exempt and token requests carry no cookie, so it only reads the

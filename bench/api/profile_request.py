@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ohm_bench \\
     REDIS_URL=redis://127.0.0.1:6379/12 .venv/bin/python bench/api/profile_request.py \\
-        [--path /api/v1/auditions] [--requests 300] [--top 40]
+        [--path /api/v1/auditions] [--requests 300] [--top 40] [--sort tottime]
 
 Same production settings as run.py (DEBUG off, psycopg pool, throttles on Redis), driven
 through Django's WSGI handler (the whole middleware stack, as gunicorn calls it) with a real
@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--path", default="/api/v1/auditions")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--top", type=int, default=40)
+    parser.add_argument("--sort", default="cumulative", help="pstats key, e.g. tottime")
     parser.add_argument("--callers", help="also print who calls functions matching this")
     args = parser.parse_args()
     setup_django()
@@ -96,7 +97,7 @@ def main() -> None:
         call(environ())
     profiler.disable()
     out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats = pstats.Stats(profiler, stream=out).sort_stats(args.sort)
     stats.print_stats(args.top)
     if args.callers:
         stats.print_callers(args.callers)
