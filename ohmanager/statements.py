@@ -22,6 +22,7 @@ Behind a pooler that cannot keep prepared statements (PgBouncer in transaction m
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -53,9 +54,29 @@ def statement_cursor() -> Iterator[CursorWrapper]:
     db.validate_thread_sharing()
     with db.wrap_database_errors:
         raw = psycopg.Cursor(db.connection)
+    _load_timestamps_natively(raw, db)
     wrapper = _LoggedStatementWrapper if db.queries_logged else CursorWrapper
     with wrapper(raw, db) as cursor:
         yield cursor
+
+
+def _load_timestamps_natively(raw: Any, db: BaseDatabaseWrapper) -> None:
+    """psycopg's own timestamptz loader on this cursor, where it gives what Django's gives.
+
+    Django registers a Python subclass of psycopg's loader on every connection (to set the
+    zone it wants), so every timestamptz is parsed in Python: 30 values took 0.50 ms against
+    0.25 with psycopg's loader, round trip included (bench machine). psycopg's loader
+    (compiled, with psycopg-binary) answers in the connection's TimeZone, `timezone.utc`
+    itself when that is UTC, which is what Django's loader answers when its zone is UTC
+    (USE_TZ, no per-database TIME_ZONE): the same values, so only then is it used.
+    """
+    import psycopg
+    from psycopg.pq import Format
+
+    if db.timezone is not UTC or raw.connection.info.parameter_status("TimeZone") != "UTC":
+        return
+    oid = psycopg.adapters.types["timestamptz"].oid
+    raw.adapters.register_loader(oid, psycopg.adapters.get_loader(oid, Format.TEXT))
 
 
 class _LoggedStatementWrapper(CursorDebugWrapper):

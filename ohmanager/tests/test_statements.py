@@ -2,6 +2,8 @@
 the session check and the kept catalogue pages, with the same answers as the client-side way.
 """
 
+from datetime import UTC
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -110,3 +112,29 @@ def test_prepared_statements_are_logged_with_their_values(signed_in):
     assert 'FROM "accounts_membersession" INNER JOIN' in logged[0]
     assert all(sql and "$1" not in sql and "%s" not in sql for sql in logged)
     assert any(audition.pk.hex in sql and '"title" AS "title"' in sql for sql in logged)
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_timestamps_read_natively_equal_djangos():
+    import psycopg
+    from psycopg.pq import Format
+
+    sql = (
+        "SELECT '2026-11-25 01:39:32.285106+00'::timestamptz, '2026-06-01 10:00+09'::timestamptz,"
+        " '0001-01-01 00:00+00'::timestamptz, '9999-12-31 23:59:59.999999+00'::timestamptz"
+    )
+    with statements.statement_cursor() as cursor:
+        cursor.execute(sql)
+        native = cursor.fetchone()
+        oid = psycopg.adapters.types["timestamptz"].oid
+        loader = cursor.cursor.adapters.get_loader(oid, Format.TEXT)
+    with connection.cursor() as cursor:  # Django's own loader
+        cursor.execute(sql)
+        djangos = cursor.fetchone()
+
+    assert loader is psycopg.adapters.get_loader(oid, Format.TEXT)  # psycopg's, not Django's
+    assert native == djangos
+    assert [value.tzinfo for value in native] == [value.tzinfo for value in djangos]
+    assert all(value.tzinfo is UTC for value in native)
