@@ -48,7 +48,7 @@ class PreparedRows:
         slots = {}
         for name, value in first.items():
             for index, param in enumerate(self.params):
-                if _is(param, value):
+                if written_as(param, value):
                     slots[index] = name
         # A placeholder missing from the parameters is one the SQL does not use (a closed
         # call's list never reads today), or one it uses in another form: then the two builds'
@@ -57,7 +57,7 @@ class PreparedRows:
             raise NotPreparable("the SQL depends on more than the placeholders")
         for index, (mine, theirs) in enumerate(zip(self.params, other[1], strict=True)):
             expected = second[slots[index]] if index in slots else mine
-            if not _is(theirs, expected):
+            if not written_as(theirs, expected):
                 raise NotPreparable(f"parameter {index} depends on more than the placeholders")
         self.slots = sorted(slots.items())
         self.names = [*queryset.query.extra_select, *queryset.query.values_select]
@@ -105,7 +105,8 @@ def _adapt(value: Any) -> Any:
     return value
 
 
-def _is(param: Any, value: Any) -> bool:
+def written_as(param: Any, value: Any) -> bool:
+    """Whether the compiled parameter `param` is `value` as the backend writes it."""
     written = _adapt(value)
     return type(param) is type(written) and param == written
 

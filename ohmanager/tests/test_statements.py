@@ -2,21 +2,26 @@
 the session check and the kept catalogue pages, with the same answers as the client-side way.
 """
 
-from datetime import UTC
+from datetime import UTC, date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts import services
+from accounts.profiles import services as profile_services
 from accounts.tests.conftest import login
 from accounts.tests.factories import MemberFactory
 from auditions import prepared
+from auditions import services as auditions_services
+from auditions.ingest import RoleData
 from auditions.tests import factories
 from ohmanager import statements
 from ohmanager.settings.base import _prepare_threshold
 
 LIST = "/api/v1/auditions"
+FEED = "/api/v1/auditions/recommended"
 RUNS = 8  # past the threshold (2) and past PostgreSQL's five custom plans
 
 
@@ -138,3 +143,59 @@ def test_timestamps_read_natively_equal_djangos():
     assert native == djangos
     assert [value.tzinfo for value in native] == [value.tzinfo for value in djangos]
     assert all(value.tzinfo is UTC for value in native)
+
+
+def _performer(today, *, age: int, interest: str, region: str):
+    member = MemberFactory()
+    services.profile_prepare(member=member)
+    profile_services.profile_update(
+        member=member,
+        birth_date=date(today.year - age, 1, 1),
+        gender="female",
+        height_cm=165,
+        interests=[interest],
+        regions=[region],
+    )
+    return member, login(member.email).client()
+
+
+def _call(title: str, *, age: int, category: str, region: str):
+    role = RoleData(name="주연", gender="female", age_min=age - 2, age_max=age + 2)
+    return factories.audition(title=title, roles=[role], category=category, region=region)
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_members_of_one_shape_share_the_feeds_prepared_branch_reads(db):
+    """The feed's branch reads take the member's values as parameters (categories, regions,
+    age, the dealt-with ids padded to a multiple of ten), so two members with other values but
+    as many of each share one prepared statement per branch read, planned once, generically."""
+    factories.source()
+    prepared.forget()
+    today = timezone.localdate()
+    film = [_call(f"단편영화 {n}", age=27, category="film", region="seoul") for n in range(3)]
+    ads = [_call(f"광고 {n}", age=40, category="commercial", region="busan") for n in range(3)]
+    one, one_client = _performer(today, age=27, interest="film", region="seoul")
+    two, two_client = _performer(today, age=40, interest="commercial", region="busan")
+    auditions_services.dismissal_add(member=one, audition_id=film[0].pk)  # 1 and 2 ids: padded
+    auditions_services.dismissal_add(member=two, audition_id=ads[0].pk)
+    auditions_services.dismissal_add(member=two, audition_id=ads[1].pk)
+
+    def feed(client) -> set[str]:
+        response = client.get(FEED)
+        assert response.status_code == 200, response.content
+        return {item["id"] for item in response.json()["results"]}
+
+    first = [feed(one_client) for _ in range(RUNS)]
+    branch_reads = {text for text in _prepared_statements() if "AS branch_score" in text}
+    second = [feed(two_client) for _ in range(RUNS)]
+    kept = _prepared_statements()
+
+    assert all(found == {str(film[1].pk), str(film[2].pk)} for found in first)
+    assert all(found == {str(ads[2].pk)} for found in second)
+    assert branch_reads  # prepared for the first member...
+    assert {text for text in kept if "AS branch_score" in text} == branch_reads  # ...and reused
+    for text in branch_reads:
+        assert "$1" in text and "'open'" in text  # values as parameters, constants written in
+        generic, custom = kept[text]
+        assert generic >= RUNS and custom == 0  # planned for any member of the shape
