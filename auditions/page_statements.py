@@ -19,7 +19,7 @@ only run.
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -84,6 +84,23 @@ def member_value(member: Member | None) -> dict:
 
 def member_from(marks_: dict, member: Member | None) -> Member | None:
     return stand_in(member, marks_.get("member", PLACEHOLDERS[0]["member"]))
+
+
+def member_rows(
+    key: Hashable, queryset_for: Callable[[Any], QuerySet], member: Member
+) -> list[dict[str, Any]]:
+    """The rows of `queryset_for(member id)`, a values() queryset whose only per-request value
+    is the member, by a statement kept under `key` (the queryset's own rows where none is)."""
+
+    def build() -> prepared.PreparedRows:
+        return prepared.PreparedRows(
+            lambda marks_: queryset_for(marks_["member"]), *marks((), member)
+        )
+
+    statement = prepared.prepared(key, build)
+    if statement is None:
+        return list(queryset_for(member.pk))
+    return statement.rows(**member_value(member))
 
 
 def filters_key(filters: Any) -> tuple:

@@ -112,18 +112,11 @@ PERFORMER_FACTS = ("birth_date", "gender", "height_cm", "interests", "regions")
 def _performer_facts(member: Member) -> list[dict[str, Any]]:
     """The member's profile facts the feed ranks by (none without a profile), by a statement
     kept compiled (the ORM's build was a tenth of a feed request's CPU time)."""
-
-    def facts(member_id: Any) -> QuerySet:
-        return Profile.objects.filter(member_id=member_id).values(*PERFORMER_FACTS)
-
-    def build() -> prepared.PreparedRows:
-        first, second = page_statements.marks((), member)
-        return prepared.PreparedRows(lambda marks: facts(marks["member"]), first, second)
-
-    statement = prepared.prepared(("feed_performer",), build)
-    if statement is None:
-        return list(facts(member.pk))
-    return statement.rows(**page_statements.member_value(member))
+    return page_statements.member_rows(
+        ("feed_performer",),
+        lambda member_id: Profile.objects.filter(member_id=member_id).values(*PERFORMER_FACTS),
+        member,
+    )
 
 
 # --- Role eligibility (SQL) -----------------------------------------------------------------
@@ -340,19 +333,21 @@ def _padded(dealt_with: list[uuid.UUID]) -> list[uuid.UUID]:
 
 
 def _candidates_sql(
-    feed: FeedContext, dealt_with: list[uuid.UUID]
+    feed: FeedContext, dealt_with: list[uuid.UUID], *, bind: bool
 ) -> tuple[tuple[str, list], bool]:
     """The candidates' compiled condition, and whether the branch reads go bound on the server.
 
     Where statements are (ohmanager/statements.py), the constants (the open status, a minor's
     excluded flags) are written into the text so a generic plan can use the partial ranking
     indexes; today and the dealt-with ids stay parameters, as the branch conditions' values do
-    (categories, regions, gender, age, height): the text then depends on the member's shape
-    only (how many interests, regions, dealt-with ids), and members of one shape share one
-    prepared statement and its plan on a connection."""
-    padded = _padded(dealt_with) if dealt_with else []
+    (categories, regions, gender, age, height). The text then depends on the member's shape
+    (how many interests, regions and dealt-with ids; whether age and height are known; near
+    misses, minor) and on the page's place (cursor, edge, which branches still reach it), not
+    on the values: members of one shape share its prepared statements and plans on a
+    connection."""
+    padded = _padded(dealt_with) if bind and dealt_with else dealt_with
     sql, params = _BranchSQL.compile(_candidates(feed, padded).query)
-    if not sql or not statements.server_binding():
+    if not sql or not bind:
         return (sql, params), False
     varying = (feed.today, *padded)
     keep = {
@@ -372,26 +367,17 @@ def _is_minor(feed: FeedContext) -> bool:
 def _dealt_with(feed: FeedContext) -> list[uuid.UUID]:
     """The auditions the member dismissed or applied to, in a stable order (one query, kept
     compiled: building the union cost as much CPU as the rest of the ranking's SQL)."""
-    member = feed.member
 
     def dealt_with(member_id: Any) -> QuerySet:
         dismissed = Dismissal.objects.filter(member_id=member_id).order_by().values("audition_id")
         applied = Application.objects.filter(member_id=member_id).order_by().values("audition_id")
         return dismissed.union(applied)
 
-    def build() -> prepared.PreparedRows:
-        first, second = page_statements.marks((), member)
-        return prepared.PreparedRows(lambda marks: dealt_with(marks["member"]), first, second)
-
-    statement = prepared.prepared(("feed_dealt_with",), build)
-    if statement is None:
-        found = list(dealt_with(member.pk))
-    else:
-        found = statement.rows(**page_statements.member_value(member))
+    found = page_statements.member_rows(("feed_dealt_with",), dealt_with, feed.member)
     return sorted(row["audition_id"] for row in found)
 
 
-def _serial_plans() -> None:
+def _serial_plans(*, bind: bool) -> None:
     """Each branch reads a few dozen index entries: PostgreSQL's parallel workers (started per
     branch, ~15 ms each on the 100k bench) and JIT would cost more than the work. With the
     branch reads bound on the server (`_candidates_sql`), their generic plan is taken from the
@@ -401,7 +387,7 @@ def _serial_plans() -> None:
     SET LOCAL lasts until the request's transaction ends (ATOMIC_REQUESTS)."""
     if connection.vendor == "postgresql" and connection.in_atomic_block:
         settings = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
-        if statements.server_binding():
+        if bind:
             settings += "; SET LOCAL plan_cache_mode = force_generic_plan"
         with connection.cursor() as cursor:
             cursor.execute(settings)
@@ -460,7 +446,8 @@ class RankedFeed:
             if not 0 <= cursor[0] <= MAX_SCORE:  # a forged cursor, not a database error
                 raise ValueError("cursor score out of range")
         best_first = order[0].startswith("-")
-        _serial_plans()
+        bind = statements.server_binding()
+        _serial_plans(bind=bind)
         feed = self.feed
         dealt_with = _dealt_with(feed)
         # Compiling the candidates and the branch conditions cost more than their SQL
@@ -468,8 +455,8 @@ class RankedFeed:
         # built from (the date, the minor flag and the dealt-with ids; the performer's facts).
         base, bound = prepared.memo(
             "feed_candidates",
-            (feed.today, _is_minor(feed), tuple(dealt_with)),
-            lambda: _candidates_sql(feed, dealt_with),
+            (feed.today, _is_minor(feed), tuple(dealt_with), bind),
+            lambda: _candidates_sql(feed, dealt_with, bind=bind),
         )
         plan, compiled = prepared.memo(
             "feed_branches", (feed.performer, feed.near_misses), lambda: (branches(feed), {})
