@@ -19,6 +19,8 @@ Behind a pooler that cannot keep prepared statements (PgBouncer in transaction m
 1.21), set `DATABASE_PREPARE_THRESHOLD=off`: these statements then go the client-side way too.
 """
 
+import functools
+import re
 import secrets
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -47,17 +49,56 @@ def statement_cursor() -> Iterator[CursorWrapper]:
         with db.cursor() as cursor:
             yield cursor
         return
-    import psycopg
 
     db.close_if_health_check_failed()
     db.ensure_connection()
     db.validate_thread_sharing()
     with db.wrap_database_errors:
-        raw = psycopg.Cursor(db.connection)
+        raw = _numbered_cursor_class()(db.connection)
     _load_timestamps_natively(raw, db)
     wrapper = _LoggedStatementWrapper if db.queries_logged else CursorWrapper
     with wrapper(raw, db) as cursor:
         yield cursor
+
+
+@functools.cache  # psycopg is imported where PostgreSQL is in use
+def _numbered_cursor_class() -> type:
+    import psycopg
+
+    class NumberedCursor(psycopg.RawCursor):
+        """psycopg's server-binding cursor taking our `%s` texts, each numbered once.
+
+        psycopg parses a statement's placeholders on every execution once its text passes
+        4,096 bytes or 50 parameters (the feed's branch reads do: 0.15-0.4 ms a request,
+        profiled); its raw cursor takes PostgreSQL's `$n` and parses nothing."""
+
+        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+            if params is not None:  # as psycopg: without parameters the text goes as it is
+                query = numbered(query)
+            return super().execute(query, params, **options)
+
+    return NumberedCursor
+
+
+@functools.lru_cache(maxsize=1024)
+def numbered(sql: str) -> str:
+    """`sql` with psycopg's `%s` placeholders as PostgreSQL's `$1, $2, ...` and `%%` as `%`;
+    ValueError on any other `%` sequence (psycopg refuses those too)."""
+    count = 0
+
+    def replace(found: re.Match) -> str:
+        nonlocal count
+        if found.group(1) == "%":
+            return "%"
+        if found.group(1) != "s":
+            raise ValueError(f"unsupported placeholder {found.group(0)!r}")
+        count += 1
+        return f"${count}"
+
+    return _PLACEHOLDER.sub(replace, sql)
+
+
+_PLACEHOLDER = re.compile(r"%(.?)", re.DOTALL)
 
 
 def _load_timestamps_natively(raw: Any, db: BaseDatabaseWrapper) -> None:
