@@ -5,11 +5,11 @@ The ranking itself (who is eligible, the score, the page) is auditions.recommend
 module only words what it found, for the page's rows.
 """
 
-from dataclasses import dataclass
-from datetime import date
+import functools
+from datetime import date, tzinfo
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from auditions.feed_points import POINTS_PAY_AMOUNT
 from auditions.models import Audition, Category, Gender, Region
@@ -25,15 +25,6 @@ from auditions.recommendations import (
 TRUSTED_SCORE = 80
 LOW_TRUST_SCORE = 50
 DASH = "\u2013"  # ranges read "25\u201330", as in print
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    text: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "text": self.text}
 
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -92,9 +83,9 @@ GENDER_WORDS = {
 }
 
 
-def _text(code: str, language: str, **values: Any) -> Reason:
+def _text(code: str, language: str, **values: Any) -> dict[str, str]:
     templates = TEXTS[code]
-    return Reason(code, templates.get(language, templates["en"]).format(**values))
+    return {"code": code, "text": templates.get(language, templates["en"]).format(**values)}
 
 
 def _span(low: int | None, high: int | None) -> str:
@@ -113,7 +104,7 @@ def _specificity(role: dict, performer: Performer) -> int:
     return stated
 
 
-def _role_reasons(roles: list[dict], performer: Performer, fits: bool) -> list[Reason]:
+def _role_reasons(roles: list[dict], performer: Performer, fits: bool) -> list[dict[str, str]]:
     lang = performer.language
     if fits:
         candidates = [r for r in roles if role_fits(r, performer)]
@@ -201,17 +192,32 @@ def _pay_text(audition: Audition) -> str:
 
 
 def _label(choices: type, value: str) -> str:
-    """A choice's label: what get_FOO_display gives, without rebuilding the field's choices
-    dict on every call (a third of the page's explaining time, profiled)."""
+    """A choice's label in the active language: what get_FOO_display gives, without
+    rebuilding the field's choices dict or translating again on every call (profiled, a
+    third and then a quarter of the page's explaining time)."""
+    return _translated_label(choices, value, translation.get_language())
+
+
+@functools.lru_cache(maxsize=1024)  # choices x values x languages: a few hundred at most
+def _translated_label(choices: type, value: str, language: str | None) -> str:
     try:
-        return str(choices(value).label)
+        return str(choices(value).label)  # translated into `language`, the active one
     except ValueError:
         return value
 
 
-def explain(audition: Audition, performer: Performer, today: date) -> list[dict[str, str]]:
+def explain(
+    audition: Audition,
+    performer: Performer,
+    today: date,
+    *,
+    zone: tzinfo | None = None,
+    local_today: date | None = None,
+) -> list[dict[str, str]]:
     """The reasons behind one scored row (its `pts_*` annotations and its `role_rows`), most
-    weighty first. Codes are stable for the app; texts follow the member's language."""
+    weighty first. Codes are stable for the app; texts follow the member's language. `zone`
+    and `local_today`: the current time zone and its date, when the caller has them for a
+    whole page (looked up per row otherwise)."""
     lang = performer.language
     reasons = _role_reasons(audition.role_rows, performer, bool(audition.fits))
     if audition.pts_category:
@@ -233,10 +239,12 @@ def explain(audition: Audition, performer: Performer, today: date) -> list[dict[
     elif audition.pts_pay:
         reasons.append(_text("pay_terms", lang, pay_type=audition.pay_type))
     if audition.pts_fresh:
-        days = (timezone.localdate() - timezone.localtime(audition.posted_at).date()).days
+        zone = timezone.get_current_timezone() if zone is None else zone
+        local_today = timezone.localdate(timezone=zone) if local_today is None else local_today
+        days = (local_today - audition.posted_at.astimezone(zone).date()).days
         reasons.append(_text("fresh", lang, days=days) if days > 0 else _text("fresh_today", lang))
     if audition.trust_score >= TRUSTED_SCORE:
         reasons.append(_text("trusted", lang, score=audition.trust_score))
     elif audition.trust_score < LOW_TRUST_SCORE:
         reasons.append(_text("low_trust", lang, score=audition.trust_score))
-    return [reason.as_dict() for reason in reasons]
+    return reasons

@@ -93,12 +93,16 @@ def recommended_items(
     auditions/api/lean.py; test_lean_equivalence pins the two together). `explain` reads
     attributes, so it gets a namespace over the row."""
     today, performer = feed.today, feed.performer
+    zone = timezone.get_current_timezone()  # once per page, not per row
+    local_today = timezone.localdate(timezone=zone)
     return [
         {
-            **lean.audition_item(row, today, language),
+            **lean.audition_item(row, today, language, zone),
             "score": row["score"],
             "near_miss": not row["fits"],
-            "reasons": reasons.explain(SimpleNamespace(**row), performer, today),
+            "reasons": reasons.explain(
+                SimpleNamespace(**row), performer, today, zone=zone, local_today=local_today
+            ),
         }
         for row in rows
     ]
