@@ -2,7 +2,7 @@
 the session check and the kept catalogue pages, with the same answers as the client-side way.
 """
 
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 import pytest
 from django.db import connection
@@ -13,9 +13,10 @@ from accounts import services
 from accounts.profiles import services as profile_services
 from accounts.tests.conftest import login
 from accounts.tests.factories import MemberFactory
-from auditions import prepared
+from auditions import page_statements, prepared
 from auditions import services as auditions_services
 from auditions.ingest import RoleData
+from auditions.models import Audition
 from auditions.tests import factories
 from ohmanager import statements
 from ohmanager.settings.base import _prepare_threshold
@@ -199,3 +200,93 @@ def test_members_of_one_shape_share_the_feeds_prepared_branch_reads(db):
         assert "$1" in text and "'open'" in text  # values as parameters, constants written in
         generic, custom = kept[text]
         assert generic >= RUNS and custom == 0  # planned for any member of the shape
+
+
+def _list_pages(kept: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    return {text: plans for text, plans in kept.items() if '"deadline_sort" >=' in text}
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_a_kept_list_page_writes_the_day_in_and_plans_once(signed_in):
+    """The Seoul date is written into a kept page's text (prepared.DAILY): bound, PostgreSQL
+    estimated the deadline range blind and custom-planned the page on every request. Only
+    the member stays a parameter, and the page is planned generically."""
+    for index in range(3):
+        factories.audition(title=f"웹드라마 조연 {index}", category="web_drama", region="seoul")
+    query = {"category": "web_drama", "region": "seoul", "ordering": "deadline"}
+
+    # kept on its second sight, prepared on its second run, then PostgreSQL's five custom plans
+    pages = [signed_in.get(LIST, query).json() for _ in range(RUNS + 4)]
+
+    assert all(page == pages[0] for page in pages) and len(pages[0]["results"]) == 3
+    [(text, (generic, custom))] = _list_pages(_prepared_statements()).items()
+    today = timezone.localdate().isoformat()
+    assert f"'{today}'::date" in text and "$1" in text
+    with connection.cursor() as cursor:
+        sql = "SELECT parameter_types::text[] FROM pg_prepared_statements WHERE statement = %s"
+        cursor.execute(sql, [text])
+        assert set(cursor.fetchone()[0]) == {"uuid"}  # the member's id, for its own flags
+    assert generic >= 1 and custom <= 5, (generic, custom)
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+def test_a_kept_statement_takes_each_day_written_in(db):
+    """A statement kept under a key without the day (a shape with no minors' cutoff) must
+    change its text with the day: a call closing today is read today and not tomorrow."""
+    factories.source()
+    first, second = ({"today": marks["today"]} for marks in page_statements.PLACEHOLDERS)
+    today = timezone.localdate()
+    closing = factories.audition(title="오늘 마감 오디션", deadline=today)
+    statement = prepared.PreparedRows(
+        lambda marks: Audition.objects.filter(deadline_sort__gte=marks["today"]).values("id"),
+        first,
+        second,
+    )
+    days = [today, today + timedelta(days=1)]
+
+    read = [[statement.rows(today=day) for _ in range(RUNS)] for day in days]
+
+    assert all(rows == [{"id": closing.pk}] for rows in read[0])
+    assert all(rows == [] for rows in read[1])
+    texts = [text for text in _prepared_statements() if '"auditions_audition"."id"' in text]
+    assert len(texts) == 2  # the same shape, one text per day, no parameter left
+    assert all(any(f"'{day.isoformat()}'::date" in text for text in texts) for day in days)
+    assert not any("$1" in text for text in texts)
+
+
+@pytest.mark.parametrize(
+    ("sql", "expected"),
+    [
+        ("SELECT %s, %s", "SELECT $1, $2"),
+        ("SELECT '100%%' LIKE %s", "SELECT '100%' LIKE $1"),
+        ("SELECT 1", "SELECT 1"),
+        ("SELECT '%%s', %s", "SELECT '%s', $1"),
+    ],
+)
+def test_placeholders_are_numbered_as_psycopg_reads_them(sql, expected):
+    assert statements.numbered(sql) == expected
+
+
+def test_an_unknown_placeholder_is_refused():
+    with pytest.raises(ValueError, match="unsupported placeholder"):
+        statements.numbered("SELECT %(name)s")
+
+
+@pytest.mark.services
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_long_statement_with_many_parameters_answers_as_the_client_side_way():
+    """Past 4,096 bytes and 50 parameters psycopg would parse the text on every run; the
+    statement cursor numbers it once and answers the same."""
+    values = [f"배우 {n}%" for n in range(60)]
+    sql = "SELECT " + ", ".join(f"%s::text AS value_{n:04d}_{'x' * 60}" for n in range(60))
+    assert len(sql) > 4096
+    with statements.statement_cursor() as cursor:
+        for _ in range(3):  # past the prepare threshold
+            cursor.execute(sql + " WHERE '%%' = '%%'", values)
+            bound = cursor.fetchone()
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " WHERE '%%' = '%%'", values)
+        assert cursor.fetchone() == bound == tuple(values)
