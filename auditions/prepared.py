@@ -81,8 +81,8 @@ class PreparedRows:
         self._texts: dict[tuple, str] = {}
         self.server_sql = None
         if statements.server_binding():
-            try:
-                self.server_sql = self._server_text(first)
+            try:  # the placeholders' own text: proves the shape inlinable, not kept per day
+                self.server_sql = self._text_for(first)
             except statements.NotInlinable:
                 logger.warning("kept statement not bound on the server", exc_info=True)
 
@@ -92,18 +92,31 @@ class PreparedRows:
         day = tuple(values[name] for _, name in self.daily)
         text = self._texts.get(day)
         if text is None:
-            params = list(self.params)
-            for index, name in self.daily:
-                params[index] = _adapt(values[name])
-            text = statements.inline_constants(self.sql, params, self.bound)
+            text = self._text_for(values)
             if len(self._texts) >= 2:
                 self._texts.clear()
             self._texts[day] = text
         return text
 
+    def _text_for(self, values: dict[str, Any]) -> str:
+        params = list(self.params)
+        for index, name in self.daily:
+            params[index] = _adapt(values[name])
+        return statements.inline_constants(self.sql, params, self.bound)
+
+    def _bound_text(self, values: dict[str, Any]) -> str | None:
+        """The text to bind on the server for `values`; None: the client-side way."""
+        if self.server_sql is None or not self.daily:
+            return self.server_sql
+        try:
+            return self._server_text(values)
+        except statements.NotInlinable:  # not seen for a real date; answered all the same
+            logger.warning("kept statement not bound on the server", exc_info=True)
+            return None
+
     def rows(self, **values: Any) -> list[dict[str, Any]]:
-        if self.server_sql is not None:  # only the slots that are not daily are parameters
-            sql = self._server_text(values) if self.daily else self.server_sql
+        sql = self._bound_text(values)
+        if sql is not None:  # only the slots that are not daily are parameters
             opened = statements.statement_cursor()
             params = [_adapt(values[name]) for index, name in self.slots if index in self.bound]
         else:

@@ -70,20 +70,30 @@ def _numbered_cursor_class() -> type:
 
         psycopg parses a statement's placeholders on every execution once its text passes
         4,096 bytes or 50 parameters (the feed's branch reads do: 0.15-0.4 ms a request,
-        profiled); its raw cursor takes PostgreSQL's `$n` and parses nothing."""
+        profiled); its raw cursor takes PostgreSQL's `$n` and parses nothing. Only `str`
+        texts are numbered (ours all are); anything else goes as the raw cursor takes it."""
 
         def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            if params is not None:  # as psycopg: without parameters the text goes as it is
+            # as psycopg: without parameters the text goes as it is
+            if params is not None and isinstance(query, str):
                 query = numbered(query)
             return super().execute(query, params, **options)
+
+        def executemany(self, query: Any, params_seq: Any, **options: Any) -> Any:
+            if isinstance(query, str):
+                query = numbered(query)
+            return super().executemany(query, params_seq, **options)
 
     return NumberedCursor
 
 
 @functools.lru_cache(maxsize=1024)
 def numbered(sql: str) -> str:
-    """`sql` with psycopg's `%s` placeholders as PostgreSQL's `$1, $2, ...` and `%%` as `%`;
-    ValueError on any other `%` sequence (psycopg refuses those too)."""
+    """`sql` with psycopg's `%s` placeholders as PostgreSQL's `$1, $2, ...` and `%%` as `%`,
+    a `%` at the end or before a line break left as psycopg leaves it; psycopg's own
+    ProgrammingError on any other placeholder (`%(name)s`, `%b`, `%t`: none of ours)."""
+    import psycopg
+
     count = 0
 
     def replace(found: re.Match) -> str:
@@ -91,14 +101,14 @@ def numbered(sql: str) -> str:
         if found.group(1) == "%":
             return "%"
         if found.group(1) != "s":
-            raise ValueError(f"unsupported placeholder {found.group(0)!r}")
+            raise psycopg.ProgrammingError(f"unsupported placeholder {found.group(0)!r}")
         count += 1
         return f"${count}"
 
     return _PLACEHOLDER.sub(replace, sql)
 
 
-_PLACEHOLDER = re.compile(r"%(.?)", re.DOTALL)
+_PLACEHOLDER = re.compile(r"%(.)")  # no DOTALL: psycopg's own pattern passes "%\n" by
 
 
 def _load_timestamps_natively(raw: Any, db: BaseDatabaseWrapper) -> None:

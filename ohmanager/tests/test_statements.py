@@ -263,14 +263,18 @@ def test_a_kept_statement_takes_each_day_written_in(db):
         ("SELECT '100%%' LIKE %s", "SELECT '100%' LIKE $1"),
         ("SELECT 1", "SELECT 1"),
         ("SELECT '%%s', %s", "SELECT '%s', $1"),
+        ("SELECT 5 %\n 3, %s", "SELECT 5 %\n 3, $1"),  # psycopg passes these by too
+        ("SELECT %s %", "SELECT $1 %"),
     ],
 )
 def test_placeholders_are_numbered_as_psycopg_reads_them(sql, expected):
     assert statements.numbered(sql) == expected
 
 
-def test_an_unknown_placeholder_is_refused():
-    with pytest.raises(ValueError, match="unsupported placeholder"):
+def test_an_unknown_placeholder_is_refused_as_psycopg_refuses_it():
+    import psycopg
+
+    with pytest.raises(psycopg.ProgrammingError, match="unsupported placeholder"):
         statements.numbered("SELECT %(name)s")
 
 
