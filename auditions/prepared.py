@@ -78,7 +78,8 @@ class PreparedRows:
         # the text does not allow it.
         self.daily = [(index, name) for index, name in self.slots if name in DAILY]
         self.bound = {index for index, name in self.slots if name not in DAILY}
-        self._texts: dict[tuple, str] = {}
+        self.bound_names = [name for index, name in self.slots if index in self.bound]
+        self._texts: dict[tuple, str] = {}  # per day: the last two, either side of midnight
         self.server_sql = None
         if statements.server_binding():
             try:  # the placeholders' own text: proves the shape inlinable, not kept per day
@@ -86,39 +87,36 @@ class PreparedRows:
             except statements.NotInlinable:
                 logger.warning("kept statement not bound on the server", exc_info=True)
 
-    def _server_text(self, values: dict[str, Any]) -> str:
-        """The bound statement's text with the daily values of `values` written in: one
-        text per day (the last two kept, for requests either side of midnight)."""
-        day = tuple(values[name] for _, name in self.daily)
-        text = self._texts.get(day)
-        if text is None:
-            text = self._text_for(values)
-            if len(self._texts) >= 2:
-                self._texts.clear()
-            self._texts[day] = text
-        return text
-
     def _text_for(self, values: dict[str, Any]) -> str:
+        """The bound statement's text with the daily values of `values` written in."""
         params = list(self.params)
         for index, name in self.daily:
             params[index] = _adapt(values[name])
         return statements.inline_constants(self.sql, params, self.bound)
 
     def _bound_text(self, values: dict[str, Any]) -> str | None:
-        """The text to bind on the server for `values`; None: the client-side way."""
+        """The text to bind on the server for `values`, one per day; None: the client-side
+        way."""
         if self.server_sql is None or not self.daily:
             return self.server_sql
-        try:
-            return self._server_text(values)
-        except statements.NotInlinable:  # not seen for a real date; answered all the same
-            logger.warning("kept statement not bound on the server", exc_info=True)
-            return None
+        day = tuple(values[name] for _, name in self.daily)
+        text = self._texts.get(day)
+        if text is None:
+            try:
+                text = self._text_for(values)
+            except statements.NotInlinable:  # not seen for a real date; answered all the same
+                logger.warning("kept statement not bound on the server", exc_info=True)
+                return None
+            if len(self._texts) >= 2:
+                self._texts.clear()
+            self._texts[day] = text
+        return text
 
     def rows(self, **values: Any) -> list[dict[str, Any]]:
         sql = self._bound_text(values)
         if sql is not None:  # only the slots that are not daily are parameters
             opened = statements.statement_cursor()
-            params = [_adapt(values[name]) for index, name in self.slots if index in self.bound]
+            params = [_adapt(values[name]) for name in self.bound_names]
         else:
             sql, opened, params = self.sql, connection.cursor(), list(self.params)
             for index, name in self.slots:

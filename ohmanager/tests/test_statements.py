@@ -202,10 +202,6 @@ def test_members_of_one_shape_share_the_feeds_prepared_branch_reads(db):
         assert generic >= RUNS and custom == 0  # planned for any member of the shape
 
 
-def _list_pages(kept: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
-    return {text: plans for text, plans in kept.items() if '"deadline_sort" >=' in text}
-
-
 @pytest.mark.services
 @pytest.mark.postgres
 def test_a_kept_list_page_writes_the_day_in_and_plans_once(signed_in):
@@ -220,7 +216,10 @@ def test_a_kept_list_page_writes_the_day_in_and_plans_once(signed_in):
     pages = [signed_in.get(LIST, query).json() for _ in range(RUNS + 4)]
 
     assert all(page == pages[0] for page in pages) and len(pages[0]["results"]) == 3
-    [(text, (generic, custom))] = _list_pages(_prepared_statements()).items()
+    kept = _prepared_statements()
+    [(text, (generic, custom))] = [
+        (t, plans) for t, plans in kept.items() if '"deadline_sort" >=' in t
+    ]
     today = timezone.localdate().isoformat()
     assert f"'{today}'::date" in text and "$1" in text
     with connection.cursor() as cursor:
